@@ -1,0 +1,121 @@
+/**
+ * The one definition of Cipherwatch's tables and queues. The CDK stacks and the local stack both read
+ * these, so a key, an index or a redrive setting cannot drift between AWS and a laptop.
+ */
+
+export type AttributeType = 'S' | 'N';
+
+export interface KeyDefinition {
+  name: string;
+  type: AttributeType;
+}
+
+export interface IndexDefinition {
+  name: string;
+  partitionKey: KeyDefinition;
+  sortKey?: KeyDefinition;
+}
+
+export interface TableDefinition {
+  /** Logical id, also the key of `TABLES`. */
+  id: TableId;
+  /** Physical name locally; on AWS the CDK lets CloudFormation name it and passes the name in the environment. */
+  name: string;
+  /** Environment variable carrying the physical name to the functions. */
+  envVar: string;
+  partitionKey: KeyDefinition;
+  sortKey?: KeyDefinition;
+  globalIndexes: IndexDefinition[];
+  /** Attribute holding an epoch-seconds expiry, when items expire. */
+  ttlAttribute?: string;
+}
+
+export interface QueueDefinition {
+  id: QueueId;
+  name: string;
+  envVar: string;
+  /** Seconds a received message stays invisible; must exceed the consumer's timeout. */
+  visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the dead-letter queue. */
+  maxReceiveCount: number;
+  /** Messages handed to one consumer invocation. */
+  batchSize: number;
+  /** Seconds a dead letter is kept for an operator to inspect. */
+  deadLetterRetentionSeconds: number;
+}
+
+export type TableId = 'feeds' | 'stories' | 'subscribers' | 'deliveries';
+export type QueueId = 'pollFeeds' | 'digests';
+
+const string = (name: string): KeyDefinition => ({ name, type: 'S' });
+
+export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
+  feeds: {
+    id: 'feeds',
+    name: 'cipherwatch-feeds',
+    envVar: 'FEEDS_TABLE',
+    partitionKey: string('id'),
+    // Sparse: only enabled feeds carry `pollBucket`, so "which feeds are due" is one query.
+    globalIndexes: [
+      { name: 'byNextPoll', partitionKey: string('pollBucket'), sortKey: string('nextPollAt') },
+    ],
+  },
+  stories: {
+    id: 'stories',
+    name: 'cipherwatch-stories',
+    envVar: 'STORIES_TABLE',
+    // Story items (STORY#id / STORY) and topic index items (TOPIC#topic#day / publishedAt#id) share the table.
+    partitionKey: string('pk'),
+    sortKey: string('sk'),
+    globalIndexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  subscribers: {
+    id: 'subscribers',
+    name: 'cipherwatch-subscribers',
+    envVar: 'SUBSCRIBERS_TABLE',
+    partitionKey: string('id'),
+    // The id is a hash of the lower-cased email, so "look up by email" is a GetItem, not an index.
+    globalIndexes: [
+      // Sparse: only active subscribers carry `scheduleBucket` ('scheduled' or 'instant'), so "whose
+      // digest is due" and "who wants instant alerts" are single queries.
+      { name: 'byNextDigest', partitionKey: string('scheduleBucket'), sortKey: string('nextDigestAt') },
+    ],
+  },
+  deliveries: {
+    id: 'deliveries',
+    name: 'cipherwatch-deliveries',
+    envVar: 'DELIVERIES_TABLE',
+    // SUB#id / WINDOW#key claims one email per window; SUB#id / STORY#id records every story sent.
+    partitionKey: string('pk'),
+    sortKey: string('sk'),
+    globalIndexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+};
+
+export const QUEUES: Readonly<Record<QueueId, QueueDefinition>> = {
+  pollFeeds: {
+    id: 'pollFeeds',
+    name: 'cipherwatch-poll-feeds',
+    envVar: 'POLL_FEEDS_QUEUE_URL',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 3,
+    batchSize: 5,
+    deadLetterRetentionSeconds: 14 * 24 * 3600,
+  },
+  digests: {
+    id: 'digests',
+    name: 'cipherwatch-digests',
+    envVar: 'DIGESTS_QUEUE_URL',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    deadLetterRetentionSeconds: 14 * 24 * 3600,
+  },
+};
+
+/** The dead-letter queue's name for a queue. */
+export function deadLetterQueueName(queue: QueueDefinition): string {
+  return `${queue.name}-dlq`;
+}

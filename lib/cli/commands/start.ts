@@ -1,0 +1,116 @@
+import type { Command } from 'commander';
+import { handler as scheduleDigests } from '../../../functions/schedule-digests.ts';
+import { handler as schedulePolls } from '../../../functions/schedule-polls.ts';
+import { getAppContext } from '../../app/context.ts';
+import { outboxDir } from '../../app/delivery-context.ts';
+import { getConfig } from '../../config.ts';
+import { type LocalPipeline, startLocalPipeline } from '../../local/pipeline.ts';
+import { createTerminalLog, setLog } from '../../log.ts';
+import { resolveDataDir, withDataDirOption } from '../data-dir.ts';
+import { formatDeliverySummary, formatPollSummary, summarizePolls } from '../round-summary.ts';
+
+/** Digest rounds run a few minutes past the hour, once every poll that began before it has written. */
+const DIGEST_MINUTE = 5;
+
+export function registerStartCommand(program: Command): void {
+  withDataDirOption(
+    program
+      .command('start')
+      .description('run the whole pipeline locally: emulators, schedules, queue consumers (Ctrl-C stops)'),
+  ).action(async (options: { dataDir?: string }) => {
+    const dataDir = resolveDataDir(options);
+    const config = getConfig();
+    // The cycle lines say what happened; a feed's failure is in its round's count and in `feeds list`.
+    setLog(createTerminalLog(config.logLevel === 'info' ? 'error' : config.logLevel));
+    const say = (line: string) => process.stdout.write(`${new Date().toTimeString().slice(0, 8)}  ${line}\n`);
+
+    const pipeline = await startLocalPipeline({ dataDir });
+    const feeds = await getAppContext().feeds.list();
+    const mail =
+      config.mail.transport === 'outbox'
+        ? `outbox ${outboxDir(config)}`
+        : `${config.mail.transport} (${config.mail.from})`;
+    process.stdout.write(
+      [
+        'Cipherwatch is running.',
+        `  data      ${dataDir}`,
+        `  DynamoDB  ${pipeline.stack.dynamodbEndpoint}${pipeline.stack.ownsEmulators ? ' (dynalite)' : ''}`,
+        `  SQS       ${pipeline.stack.sqsEndpoint}${pipeline.stack.ownsEmulators ? ' (fauxqs)' : ''}`,
+        `  feeds     ${feeds.filter((f) => f.enabled).length} enabled of ${feeds.length}, polled every ${config.pollIntervalMinutes} min`,
+        `  digests   checked hourly at :${String(DIGEST_MINUTE).padStart(2, '0')}`,
+        `  mail      ${mail}`,
+        'Press Ctrl-C to stop.',
+        '',
+      ].join('\n'),
+    );
+
+    pipeline.pollConsumer.start();
+    pipeline.digestConsumer.start();
+    const timers = startSchedules(pipeline, config.pollIntervalMinutes, say);
+    await waitForSignal();
+    say('Stopping: finishing the batches in hand…');
+    for (const timer of timers) clearTimeout(timer.current);
+    await pipeline.stop();
+    say('Stopped. Data is kept in the data folder.');
+  });
+}
+
+function startSchedules(pipeline: LocalPipeline, pollMinutes: number, say: (line: string) => void) {
+  const pollTimer: { current?: NodeJS.Timeout } = {};
+  const digestTimer: { current?: NodeJS.Timeout } = {};
+
+  const pollCycle = async () => {
+    try {
+      const queued = await schedulePolls();
+      if (queued.queued > 0) {
+        await waitFor(() => pipeline.peekTally().polls.length >= queued.queued, 120_000);
+        const summary = summarizePolls(pipeline.takeTally().polls);
+        say(`poll round  ${formatPollSummary(summary)}${summary.failed ? ' (see cipherwatch feeds list)' : ''}`);
+      }
+    } catch (error) {
+      say(`poll round failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    }
+    pollTimer.current = setTimeout(pollCycle, pollMinutes * 60_000);
+  };
+  const digestCycle = async () => {
+    try {
+      const queued = await scheduleDigests();
+      if (queued.queued > 0) {
+        await waitFor(() => pipeline.peekTally().deliveries.length >= queued.queued, 120_000);
+        say(`digest round  ${formatDeliverySummary(pipeline.takeTally().deliveries)}`);
+      }
+    } catch (error) {
+      say(
+        `digest round failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+      );
+    }
+    digestTimer.current = setTimeout(digestCycle, msUntilNextDigestRound(new Date()));
+  };
+  void pollCycle();
+  digestTimer.current = setTimeout(digestCycle, msUntilNextDigestRound(new Date()));
+  return [pollTimer, digestTimer];
+}
+
+function msUntilNextDigestRound(now: Date): number {
+  const next = new Date(now);
+  next.setUTCMinutes(DIGEST_MINUTE, 0, 0);
+  if (next.getTime() <= now.getTime()) next.setUTCHours(next.getUTCHours() + 1);
+  return next.getTime() - now.getTime();
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

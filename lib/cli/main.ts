@@ -1,0 +1,29 @@
+import { Command, CommanderError } from 'commander';
+import { registerStartCommand } from './commands/start.ts';
+import { errorLine } from './errors.ts';
+
+/** Builds the `cipherwatch` command line: one line of help per command. */
+export function buildProgram(): Command {
+  const program = new Command('cipherwatch')
+    .description('Media monitoring for encryption, surveillance and platform policy: feeds in, digests out.')
+    .showHelpAfterError('(run cipherwatch --help for usage)')
+    .exitOverride();
+  registerStartCommand(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; every failure is one readable line on stderr. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed help or its own message.
+      return error.exitCode;
+    }
+    process.stderr.write(`${errorLine(error)}\n`);
+    return 1;
+  }
+}

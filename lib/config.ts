@@ -1,0 +1,139 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** A configuration value that is missing or wrong; the message names the variable and what it expects. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const booleanText = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, `a whole number from ${min} to ${max}`)
+        .max(max, `a whole number from ${min} to ${max}`),
+    );
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
+
+/** Every environment variable Cipherwatch reads, with what it expects. */
+const environmentSchema = z.object({
+  CIPHERWATCH_HOME: z.string().min(1).optional(),
+  CIPHERWATCH_POLL_INTERVAL_MINUTES: wholeNumber(1, 1440).default(5),
+  CIPHERWATCH_ALLOW_PRIVATE_NETWORKS: booleanText.default(false),
+  CIPHERWATCH_PUBLIC_URL: httpUrl.default('http://localhost:3000'),
+  CIPHERWATCH_TOKEN_SECRET: z.string().min(32, 'a secret of at least 32 characters').optional(),
+  CIPHERWATCH_MAIL_FROM: z.string().min(3).default('Cipherwatch <digests@cipherwatch.localhost>'),
+  CIPHERWATCH_MAIL_REPLY_TO: z.string().min(3).optional(),
+  CIPHERWATCH_MAIL_TRANSPORT: z.enum(['ses', 'smtp', 'outbox']).optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'an smtp:// or smtps:// URL' }).optional(),
+  CIPHERWATCH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  AWS_LAMBDA_FUNCTION_NAME: z.string().optional(),
+  AWS_ENDPOINT_URL_DYNAMODB: httpUrl.optional(),
+  AWS_ENDPOINT_URL_SQS: httpUrl.optional(),
+  FEEDS_TABLE: z.string().min(3).default('cipherwatch-feeds'),
+  STORIES_TABLE: z.string().min(3).default('cipherwatch-stories'),
+  SUBSCRIBERS_TABLE: z.string().min(3).default('cipherwatch-subscribers'),
+  DELIVERIES_TABLE: z.string().min(3).default('cipherwatch-deliveries'),
+  POLL_FEEDS_QUEUE_URL: httpUrl.optional(),
+  DIGESTS_QUEUE_URL: httpUrl.optional(),
+});
+
+type Environment = z.infer<typeof environmentSchema>;
+
+export interface Config {
+  /** Folder for local data: the DynamoDB store, the outbox, the local token secret. */
+  dataDir: string;
+  pollIntervalMinutes: number;
+  allowPrivateNetworks: boolean;
+  publicUrl: string;
+  tokenSecret: string | undefined;
+  mail: {
+    from: string;
+    replyTo: string | undefined;
+    transport: 'ses' | 'smtp' | 'outbox';
+    smtpUrl: string | undefined;
+  };
+  logLevel: Environment['CIPHERWATCH_LOG_LEVEL'];
+  region: string;
+  inLambda: boolean;
+  tables: { feeds: string; stories: string; subscribers: string; deliveries: string };
+  queueUrls: { pollFeeds: string | undefined; digests: string | undefined };
+}
+
+/** Reads the environment into a typed `Config`, or throws a `ConfigError` naming the first bad variable. */
+export function parseConfig(env: NodeJS.ProcessEnv, overrides: { dataDir?: string } = {}): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    const got = env[variable];
+    const shown =
+      got === undefined ? '' : ` (got ${JSON.stringify(got.length > 40 ? `${got.slice(0, 40)}…` : got)})`;
+    throw new ConfigError(variable, `${variable} must be ${describeIssue(issue)}${shown}.`);
+  }
+  const e = parsed.data;
+  const inLambda = e.AWS_LAMBDA_FUNCTION_NAME !== undefined;
+  const transport = e.CIPHERWATCH_MAIL_TRANSPORT ?? (e.SMTP_URL ? 'smtp' : inLambda ? 'ses' : 'outbox');
+  if (transport === 'smtp' && !e.SMTP_URL) {
+    throw new ConfigError('SMTP_URL', 'SMTP_URL must be set when CIPHERWATCH_MAIL_TRANSPORT is smtp.');
+  }
+  return {
+    dataDir: path.resolve(overrides.dataDir ?? e.CIPHERWATCH_HOME ?? '.cipherwatch'),
+    pollIntervalMinutes: e.CIPHERWATCH_POLL_INTERVAL_MINUTES,
+    allowPrivateNetworks: e.CIPHERWATCH_ALLOW_PRIVATE_NETWORKS,
+    publicUrl: e.CIPHERWATCH_PUBLIC_URL.replace(/\/+$/, ''),
+    tokenSecret: e.CIPHERWATCH_TOKEN_SECRET,
+    mail: {
+      from: e.CIPHERWATCH_MAIL_FROM,
+      replyTo: e.CIPHERWATCH_MAIL_REPLY_TO,
+      transport,
+      smtpUrl: e.SMTP_URL,
+    },
+    logLevel: e.CIPHERWATCH_LOG_LEVEL,
+    region: e.AWS_REGION,
+    inLambda,
+    tables: {
+      feeds: e.FEEDS_TABLE,
+      stories: e.STORIES_TABLE,
+      subscribers: e.SUBSCRIBERS_TABLE,
+      deliveries: e.DELIVERIES_TABLE,
+    },
+    queueUrls: { pollFeeds: e.POLL_FEEDS_QUEUE_URL, digests: e.DIGESTS_QUEUE_URL },
+  };
+}
+
+function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return 'valid';
+  if (issue.code === 'invalid_value' && 'values' in issue) {
+    return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  if (issue.code === 'invalid_type') return 'set';
+  return issue.message;
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed once on first use. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** Forgets the parsed configuration, for a process that changes its environment (the local stack, tests). */
+export function resetConfig(): void {
+  cached = undefined;
+}

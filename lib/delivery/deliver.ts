@@ -1,0 +1,135 @@
+import { composeAlert } from '../digest/alerts.ts';
+import { composeDigest, type Digest } from '../digest/compose.ts';
+import { type RenderContext, renderDigest } from '../digest/render.ts';
+import type { Mailer } from '../mail/transport.ts';
+import type { DeliveryJob } from '../queue/messages.ts';
+import type { DeliveryRepository } from '../store/delivery-repository.ts';
+import type { StoryRepository } from '../store/story-repository.ts';
+import type { SubscriberRepository } from '../store/subscriber-repository.ts';
+import type { Story } from '../stories/story.ts';
+import type { Subscriber } from '../subscriptions/subscriber.ts';
+import type { StoryWindowReader } from './story-window-reader.ts';
+
+export interface DeliveryDependencies {
+  subscribers: SubscriberRepository;
+  stories: StoryRepository;
+  deliveries: DeliveryRepository;
+  reader: StoryWindowReader;
+  mailer: Mailer;
+  topicNames: ReadonlyMap<string, string>;
+  alertThresholds: ReadonlyMap<string, number>;
+  /** Signed unsubscribe and manage links for a subscriber. */
+  linksFor(subscriber: Subscriber): Omit<RenderContext, 'subscriber'>;
+  now?: () => Date;
+}
+
+export type DeliveryOutcome =
+  | {
+      status: 'sent';
+      subscriberId: string;
+      key: string;
+      stories: number;
+      messageId: string;
+      location?: string | undefined;
+    }
+  | { status: 'empty' | 'already-sent' | 'skipped'; subscriberId: string; key: string; reason?: string };
+
+/** Another worker holds this job's claim; the message should come back later. */
+export class DeliveryInProgressError extends Error {
+  override name = 'DeliveryInProgressError';
+  constructor(readonly key: string) {
+    super(`Delivery ${key} is being sent by another worker; it will be retried.`);
+  }
+}
+
+/** A claim outlives any sender: longer than the consumer's timeout, shorter than the queue's retries. */
+const CLAIM_LEASE_MS = 10 * 60_000;
+
+/**
+ * Sends one digest or alert exactly once: compose (nothing to say → nothing sent), claim the
+ * (subscriber, window) record, send, then record every story sent. A failed send gives the claim back
+ * and throws, so the queue retries; a redelivered job finds the window already sent and sends nothing.
+ */
+export async function deliverJob(job: DeliveryJob, deps: DeliveryDependencies): Promise<DeliveryOutcome> {
+  const now = deps.now?.() ?? new Date();
+  const key = job.kind === 'digest' ? job.window.key : job.key;
+  const base = { subscriberId: job.subscriberId, key };
+  const subscriber = await deps.subscribers.get(job.subscriberId);
+  if (!subscriber || subscriber.status !== 'active') {
+    return {
+      ...base,
+      status: 'skipped',
+      reason: subscriber ? `subscriber is ${subscriber.status}` : 'no such subscriber',
+    };
+  }
+
+  const digest = await compose(job, subscriber, deps);
+  if (!digest) return { ...base, status: 'empty' };
+
+  const claim = await deps.deliveries.claim(subscriber.id, key, now, CLAIM_LEASE_MS);
+  if (claim === 'already-sent') return { ...base, status: 'already-sent' };
+  if (claim === 'in-progress') throw new DeliveryInProgressError(key);
+
+  let sent: { messageId: string; location?: string | undefined };
+  try {
+    const rendered = renderDigest(digest, { subscriber, ...deps.linksFor(subscriber) });
+    sent = await deps.mailer.send({
+      to: subscriber.email,
+      rendered,
+      idempotencyKey: `${subscriber.id}:${key}`,
+    });
+  } catch (error) {
+    await deps.deliveries.release(subscriber.id, key);
+    throw error;
+  }
+  await deps.deliveries.markSent(subscriber.id, key, digest.storyIds, sent.messageId, now);
+  return {
+    ...base,
+    status: 'sent',
+    stories: digest.totalStories,
+    messageId: sent.messageId,
+    location: sent.location,
+  };
+}
+
+async function compose(
+  job: DeliveryJob,
+  subscriber: Subscriber,
+  deps: DeliveryDependencies,
+): Promise<Digest | undefined> {
+  if (job.kind === 'digest') {
+    const storiesByTopic = await deps.reader.storiesByTopic(
+      subscriber.topics,
+      new Date(job.window.start),
+      new Date(job.window.end),
+    );
+    const alreadySent = await sentAmong(subscriber, [...storiesByTopic.values()].flat(), deps.deliveries);
+    return composeDigest({
+      subscriber,
+      window: job.window,
+      storiesByTopic,
+      alreadySent,
+      topicNames: deps.topicNames,
+    });
+  }
+  const stories = await deps.stories.getMany(job.storyIds);
+  const alreadySent = await sentAmong(subscriber, stories, deps.deliveries);
+  return composeAlert({
+    subscriber,
+    batchId: job.key.replace(/^instant:/, ''),
+    stories,
+    alertThresholds: deps.alertThresholds,
+    alreadySent,
+    topicNames: deps.topicNames,
+  });
+}
+
+/** Which of these stories (or the wire stories they copy) the subscriber was already sent. */
+function sentAmong(subscriber: Subscriber, stories: readonly Story[], deliveries: DeliveryRepository) {
+  const ids = new Set<string>();
+  for (const story of stories) {
+    ids.add(story.id);
+    ids.add(story.clusterId);
+  }
+  return deliveries.alreadySent(subscriber.id, [...ids]);
+}

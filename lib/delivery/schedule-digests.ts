@@ -1,0 +1,64 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Log } from '../log.ts';
+import type { DeliveryJob } from '../queue/messages.ts';
+import { sendMessages } from '../queue/send-batch.ts';
+import { mapWithConcurrency } from '../store/retry.ts';
+import type { SubscriberRepository } from '../store/subscriber-repository.ts';
+import { type DigestWindow, digestWindowDue, nextDigestAt } from '../subscriptions/schedule.ts';
+import type { Subscriber } from '../subscriptions/subscriber.ts';
+
+export interface ScheduleDigestsResult {
+  due: number;
+  queued: number;
+  failed: number;
+}
+
+/**
+ * The hourly round: subscribers whose next digest time has passed (one index query) get one job per
+ * window on the digests queue, and their next time moves on once the job is queued. The window comes
+ * from their own time zone, so daylight-saving changes move the UTC hour, never the local one.
+ */
+export async function scheduleDigests(deps: {
+  subscribers: SubscriberRepository;
+  sqs: SQSClient;
+  queueUrl: string;
+  log: Log;
+  now?: Date;
+}): Promise<ScheduleDigestsResult> {
+  const now = deps.now ?? new Date();
+  const due = await deps.subscribers.findDue(now);
+  const jobs: { id: string; body: DeliveryJob; subscriber: Subscriber; window: DigestWindow }[] = [];
+  const notDue: Subscriber[] = [];
+  for (const subscriber of due) {
+    let window: DigestWindow | undefined;
+    try {
+      window = digestWindowDue(subscriber, now);
+    } catch (error) {
+      deps.log.error('Subscriber has an unusable schedule; skipping', { subscriber: subscriber.id, error });
+      continue;
+    }
+    if (window) {
+      const body: DeliveryJob = { kind: 'digest', subscriberId: subscriber.id, window };
+      jobs.push({ id: subscriber.id, body, subscriber, window });
+    } else {
+      // Its hour passed while nothing ran (a laptop asleep): no catch-up flood, just the next slot.
+      notDue.push(subscriber);
+    }
+  }
+  const { sent, failed } = await sendMessages(deps.sqs, deps.queueUrl, jobs);
+  const queued = new Set(sent);
+  await mapWithConcurrency(
+    [
+      ...jobs.filter((job) => queued.has(job.id)).map((job) => ({ ...job })),
+      ...notDue.map((subscriber) => ({ subscriber, window: undefined })),
+    ],
+    8,
+    async ({ subscriber, window }) => {
+      const next = nextDigestAt(subscriber, now);
+      if (next) await deps.subscribers.scheduleNext(subscriber.id, next.toISOString(), window?.end);
+    },
+  );
+  for (const failure of failed)
+    deps.log.error('Could not queue a digest; it will be tried next hour', failure);
+  return { due: due.length, queued: sent.length, failed: failed.length };
+}

@@ -1,0 +1,65 @@
+import type { StoryRepository } from '../store/story-repository.ts';
+import type { Story } from '../stories/story.ts';
+
+/** Windows ending this long before a read are settled: every poll that saw their stories has written. */
+const SETTLE_MS = 5 * 60_000;
+
+interface Segment {
+  startMs: number;
+  endMs: number;
+  stories: Story[];
+}
+
+/**
+ * Reads "stories on topic T first seen in [A, B)" through the topic index, and remembers settled
+ * ranges, so a digest round asks the table once per topic and range however many subscribers share it.
+ * The same array is returned for a topic each time, which lets composition memoize its ranking.
+ */
+export class StoryWindowReader {
+  private readonly segments = new Map<string, Segment>();
+  /** Index queries and story reads issued, for the bench and the logs. */
+  queries = 0;
+
+  constructor(
+    private readonly stories: StoryRepository,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async storiesByTopic(topics: readonly string[], start: Date, end: Date): Promise<Map<string, Story[]>> {
+    const result = new Map<string, Story[]>();
+    const missing: string[] = [];
+    for (const topic of new Set(topics)) {
+      const segment = this.segments.get(topic);
+      if (segment && segment.startMs <= start.getTime() && segment.endMs >= end.getTime()) {
+        result.set(topic, segment.stories);
+      } else {
+        missing.push(topic);
+      }
+    }
+    if (missing.length === 0) return result;
+
+    // Widen to what is already held, so one segment per topic keeps covering the round's windows.
+    const fetched = await Promise.all(
+      missing.map(async (topic) => {
+        const held = this.segments.get(topic);
+        const startMs = Math.min(start.getTime(), held?.startMs ?? Number.POSITIVE_INFINITY);
+        const endMs = Math.max(end.getTime(), held?.endMs ?? 0);
+        this.queries++;
+        const entries = await this.stories.topicWindow(topic, new Date(startMs), new Date(endMs));
+        return { topic, startMs, endMs, ids: entries.map((entry) => entry.storyId) };
+      }),
+    );
+    const allIds = [...new Set(fetched.flatMap((f) => f.ids))];
+    if (allIds.length > 0) this.queries++;
+    const byId = new Map((await this.stories.getMany(allIds)).map((story) => [story.id, story]));
+
+    const settledUntil = this.now().getTime() - SETTLE_MS;
+    for (const { topic, startMs, endMs, ids } of fetched) {
+      const stories = ids.map((id) => byId.get(id)).filter((story): story is Story => story !== undefined);
+      result.set(topic, stories);
+      // Only settled ranges are kept: a range reaching into the last minutes may still grow.
+      if (endMs <= settledUntil) this.segments.set(topic, { startMs, endMs, stories });
+    }
+    return result;
+  }
+}

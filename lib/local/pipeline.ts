@@ -1,0 +1,108 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { SQSEvent } from 'aws-lambda';
+import { pollBatch } from '../../functions/poll-feeds.ts';
+import { sendBatch } from '../../functions/send-digests.ts';
+import { getAppContext, resetAppContext } from '../app/context.ts';
+import { resetDeliveryDependencies } from '../app/delivery-context.ts';
+import type { DeliveryOutcome } from '../delivery/deliver.ts';
+import { loadFeedCatalog } from '../ingest/feed-catalog.ts';
+import type { PollOutcome } from '../ingest/poll-feed.ts';
+import { seedFeeds } from '../ingest/seed-feeds.ts';
+import { createQueueConsumer, type QueueConsumer } from './event-source.ts';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from './stack.ts';
+
+/** What one pass of a queue's consumer did, for the terminal's line per cycle. */
+export interface RoundTally {
+  polls: PollOutcome[];
+  deliveries: DeliveryOutcome[];
+  failedMessages: number;
+}
+
+export interface LocalPipeline {
+  stack: LocalStack;
+  pollConsumer: QueueConsumer;
+  digestConsumer: QueueConsumer;
+  /** Outcomes gathered since the last `takeTally()`, which starts a new tally. */
+  takeTally(): RoundTally;
+  peekTally(): Readonly<RoundTally>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole pipeline in one process: the local AWS stack, the feeds seeded on first start, and the
+ * two queue consumers driving the same handlers Lambda runs. Schedules are the caller's (timers for
+ * `start`, explicit rounds for `demo` and `poll --all`).
+ */
+export interface LocalPipelineOptions extends LocalStackOptions {
+  /** Add config/feeds.yaml to the registry on a data folder's first start (default true). */
+  seed?: boolean;
+  /** Called after each poll batch, for progress bars. */
+  onPollBatch?: (outcomes: readonly PollOutcome[]) => void;
+}
+
+export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
+  const stack = await startLocalStack(options);
+  resetAppContext();
+  resetDeliveryDependencies();
+  const context = getAppContext();
+  if (options.seed !== false && options.dataDir) await seedOnFirstStart(options.dataDir);
+
+  let tally: RoundTally = { polls: [], deliveries: [], failedMessages: 0 };
+  const pollConsumer = createQueueConsumer({
+    sqs: context.sqs,
+    queueUrl: stack.queues.pollFeeds.url,
+    queueArn: stack.queues.pollFeeds.arn,
+    batchSize: stack.queues.pollFeeds.definition.batchSize,
+    log: context.log,
+    handler: async (event: SQSEvent) => {
+      const { response, outcomes } = await pollBatch(event);
+      tally.polls.push(...outcomes);
+      tally.failedMessages += response.batchItemFailures.length;
+      options.onPollBatch?.(outcomes);
+      return response;
+    },
+  });
+  const digestConsumer = createQueueConsumer({
+    sqs: context.sqs,
+    queueUrl: stack.queues.digests.url,
+    queueArn: stack.queues.digests.arn,
+    batchSize: stack.queues.digests.definition.batchSize,
+    log: context.log,
+    handler: async (event: SQSEvent) => {
+      const { response, outcomes } = await sendBatch(event);
+      tally.deliveries.push(...outcomes);
+      tally.failedMessages += response.batchItemFailures.length;
+      return response;
+    },
+  });
+
+  return {
+    stack,
+    pollConsumer,
+    digestConsumer,
+    peekTally() {
+      return tally;
+    },
+    takeTally() {
+      const taken = tally;
+      tally = { polls: [], deliveries: [], failedMessages: 0 };
+      return taken;
+    },
+    async stop() {
+      await Promise.all([pollConsumer.stop(), digestConsumer.stop()]);
+      resetDeliveryDependencies();
+      resetAppContext();
+      await stack.stop();
+    },
+  };
+}
+
+/** Adds config/feeds.yaml to the registry once per data folder, so removed feeds stay removed. */
+async function seedOnFirstStart(dataDir: string): Promise<void> {
+  const marker = path.join(dataDir, 'feeds-seeded');
+  if (existsSync(marker)) return;
+  const added = await seedFeeds(getAppContext().feeds, loadFeedCatalog(), new Date());
+  await writeFile(marker, `${new Date().toISOString()} added ${added} feeds from config/feeds.yaml\n`);
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/** One feed to poll. */
+export const pollFeedJobSchema = z.object({
+  feedId: z.string().regex(/^[a-f0-9]{32}$/, 'a 32-character feed id'),
+  scheduledAt: z.iso.datetime(),
+});
+export type PollFeedJob = z.infer<typeof pollFeedJobSchema>;
+
+const windowSchema = z.object({
+  start: z.iso.datetime(),
+  end: z.iso.datetime(),
+  key: z.string().min(1).max(200),
+});
+
+/** One subscriber's digest for one window, or one instant alert: the unit that is sent exactly once. */
+export const deliveryJobSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('digest'),
+    subscriberId: z.string().min(1).max(64),
+    window: windowSchema,
+  }),
+  z.object({
+    kind: z.literal('alert'),
+    subscriberId: z.string().min(1).max(64),
+    key: z.string().min(1).max(200),
+    storyIds: z.array(z.string().min(1).max(64)).min(1).max(100),
+  }),
+]);
+export type DeliveryJob = z.infer<typeof deliveryJobSchema>;
+
+/** A queue message body that is not what its consumer expects; never retried, since it cannot improve. */
+export class MalformedMessageError extends Error {
+  override name = 'MalformedMessageError';
+  constructor(
+    readonly messageId: string,
+    detail: string,
+  ) {
+    super(`Message ${messageId} is malformed: ${detail}`);
+  }
+}
+
+/** Parses a message body with a schema, naming the first field that is wrong. */
+export function parseMessage<T>(schema: z.ZodType<T>, messageId: string, body: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new MalformedMessageError(messageId, 'the body is not JSON');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new MalformedMessageError(
+      messageId,
+      `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,68 @@
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { backoffDelay, chunk, sleep } from './retry.ts';
+
+type WriteRequest = NonNullable<
+  NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string]
+>[number];
+
+/** Raised when DynamoDB keeps returning unprocessed items after every retry. */
+export class BatchIncompleteError extends Error {
+  override name = 'BatchIncompleteError';
+  constructor(
+    readonly table: string,
+    readonly remaining: number,
+  ) {
+    super(`DynamoDB left ${remaining} item(s) in ${table} unprocessed after retrying; try again later.`);
+  }
+}
+
+const MAX_ATTEMPTS = 8;
+
+/** Writes items 25 per call, retrying `UnprocessedItems` with backoff and jitter until none are left. */
+export async function batchWrite(
+  client: DynamoDBDocumentClient,
+  table: string,
+  requests: readonly WriteRequest[],
+): Promise<void> {
+  for (const group of chunk(requests, 25)) {
+    let pending: WriteRequest[] = group;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= MAX_ATTEMPTS) throw new BatchIncompleteError(table, pending.length);
+      if (attempt > 0) await sleep(backoffDelay(attempt));
+      const result = await client.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = (result.UnprocessedItems?.[table] ?? []) as WriteRequest[];
+    }
+  }
+}
+
+/** Reads items 100 per call, retrying `UnprocessedKeys`; returns the items found, in no set order. */
+export async function batchGet<T>(
+  client: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly Record<string, unknown>[],
+  projection?: string,
+): Promise<T[]> {
+  const found: T[] = [];
+  for (const group of chunk(keys, 100)) {
+    let pending: Record<string, unknown>[] = group;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= MAX_ATTEMPTS) throw new BatchIncompleteError(table, pending.length);
+      if (attempt > 0) await sleep(backoffDelay(attempt));
+      const result: BatchGetCommandOutput = await client.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table]: { Keys: pending, ...(projection ? { ProjectionExpression: projection } : {}) },
+          },
+        }),
+      );
+      found.push(...((result.Responses?.[table] ?? []) as T[]));
+      pending = (result.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
+    }
+  }
+  return found;
+}

@@ -1,0 +1,193 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Feed } from '../ingest/feed.ts';
+import type { FeedStateChange } from '../ingest/feed-state.ts';
+
+/** Only enabled feeds carry this partition of the sparse `byNextPoll` index. */
+const POLL_BUCKET = 'enabled';
+
+type FeedItem = Feed & { pollBucket?: string };
+
+/** The feeds registry: one item per feed, keyed by the hash of its URL. */
+export class FeedRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** Adds a feed unless one with the same id exists; returns false when it already did. */
+  async add(feed: Feed): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: toItem(feed),
+          ConditionExpression: 'attribute_not_exists(id)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<Feed | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.table, Key: { id } }));
+    return result.Item ? fromItem(result.Item as FeedItem) : undefined;
+  }
+
+  /** Every feed, for the operator's list. The registry is small; polling never calls this. */
+  async list(): Promise<Feed[]> {
+    const feeds: Feed[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({ TableName: this.table, ExclusiveStartKey: start }),
+      );
+      for (const item of page.Items ?? []) feeds.push(fromItem(item as FeedItem));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return feeds.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Enabled feeds whose next poll time has passed, oldest first: one query on the sparse index. */
+  async findDue(now: Date, limit = 500): Promise<Feed[]> {
+    const feeds: Feed[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byNextPoll',
+          KeyConditionExpression: 'pollBucket = :bucket AND nextPollAt <= :now',
+          ExpressionAttributeValues: { ':bucket': POLL_BUCKET, ':now': now.toISOString() },
+          ExclusiveStartKey: start,
+          Limit: limit - feeds.length,
+        }),
+      );
+      for (const item of page.Items ?? []) feeds.push(fromItem(item as FeedItem));
+      start = page.LastEvaluatedKey;
+    } while (start && feeds.length < limit);
+    return feeds;
+  }
+
+  /**
+   * Pushes a queued feed's next poll past `until`, so the next scheduler run does not queue it again
+   * while its poll is under way; the poll itself then sets the real next time.
+   */
+  async deferNextPoll(id: string, now: Date, until: Date): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { id },
+          UpdateExpression: 'SET nextPollAt = :until',
+          ConditionExpression: 'attribute_exists(id) AND nextPollAt <= :now',
+          ExpressionAttributeValues: { ':until': until.toISOString(), ':now': now.toISOString() },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const result = await this.client.send(
+      new DeleteCommand({ TableName: this.table, Key: { id }, ReturnValues: 'ALL_OLD' }),
+    );
+    return result.Attributes !== undefined;
+  }
+
+  /** Turns polling on (due now) or off (with the reason shown in `feeds list`). */
+  async setEnabled(id: string, enabled: boolean, reason: string | undefined, now: Date): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { id },
+          ConditionExpression: 'attribute_exists(id)',
+          ...(enabled
+            ? {
+                UpdateExpression:
+                  'SET enabled = :true, pollBucket = :bucket, nextPollAt = :now, consecutiveFailures = :zero REMOVE disabledReason, failingSince',
+                ExpressionAttributeValues: {
+                  ':true': true,
+                  ':bucket': POLL_BUCKET,
+                  ':now': now.toISOString(),
+                  ':zero': 0,
+                },
+              }
+            : {
+                UpdateExpression: 'SET enabled = :false, disabledReason = :reason REMOVE pollBucket',
+                ExpressionAttributeValues: {
+                  ':false': false,
+                  ':reason': reason ?? 'Disabled by an operator.',
+                },
+              }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Writes what a poll learnt. Only the state fields change, so a poll racing an operator's edit of the
+   * name never loses it, and the feed must still exist (a removed feed is not resurrected).
+   */
+  async recordPoll(id: string, change: FeedStateChange): Promise<void> {
+    const set: string[] = [];
+    const remove: string[] = [];
+    const values: Record<string, unknown> = {};
+    const names: Record<string, string> = {};
+    const fields = { ...change, pollBucket: change.enabled ? POLL_BUCKET : undefined };
+    for (const [field, value] of Object.entries(fields)) {
+      names[`#${field}`] = field;
+      if (value === undefined) remove.push(`#${field}`);
+      else {
+        set.push(`#${field} = :${field}`);
+        values[`:${field}`] = value;
+      }
+    }
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { id },
+          ConditionExpression: 'attribute_exists(id)',
+          UpdateExpression: [
+            set.length ? `SET ${set.join(', ')}` : '',
+            remove.length ? `REMOVE ${remove.join(', ')}` : '',
+          ]
+            .filter(Boolean)
+            .join(' '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return;
+      throw error;
+    }
+  }
+}
+
+function toItem(feed: Feed): FeedItem {
+  return { ...feed, pollBucket: feed.enabled ? POLL_BUCKET : undefined };
+}
+
+function fromItem(item: FeedItem): Feed {
+  const { pollBucket: _bucket, ...feed } = item;
+  return feed;
+}

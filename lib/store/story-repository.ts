@@ -1,0 +1,249 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Story, StorySource } from '../stories/story.ts';
+import { batchGet, batchWrite } from './batch.ts';
+import { mapWithConcurrency } from './retry.ts';
+
+/** A topic index item: enough to find, rank and cluster a story without reading it. */
+export interface TopicIndexEntry {
+  storyId: string;
+  topic: string;
+  score: number;
+  title: string;
+  clusterId: string;
+  firstSeenAt: string;
+}
+
+/** What saving a feed's stories did. */
+export interface SaveResult {
+  /** Stories written for the first time. */
+  created: Story[];
+  /** Stories already stored that this feed now also carries. */
+  sourcesAdded: number;
+  /** Stories already stored with this feed among their sources. */
+  unchanged: number;
+}
+
+const STORY_TTL_DAYS = 365;
+const INDEX_TTL_DAYS = 90;
+const DAY_MS = 86_400_000;
+/** Stories first seen long after publication (a new feed's backlog) stay out of digests. */
+const MAX_INDEX_AGE_DAYS = 7;
+
+const storyKey = (id: string) => ({ pk: `STORY#${id}`, sk: 'STORY' });
+const guidKey = (guid: string) => ({ pk: `GUID#${guid}`, sk: 'GUID' });
+const topicPartition = (topic: string, day: string) => `TOPIC#${topic}#${day}`;
+const epochSeconds = (from: string, days: number) => Math.floor((Date.parse(from) + days * DAY_MS) / 1000);
+
+type StoryItem = Story & { pk: string; sk: string; sourceFeedIds: Set<string>; expiresAt: number };
+
+/**
+ * Stories and their topic index. A story is written once, conditionally, and never overwritten; a
+ * second feed carrying it only appends itself to the sources. "Stories on topic T between A and B" is
+ * one query per topic and day through the index items.
+ */
+export class StoryRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** Saves one feed's stories: new ones created, known ones (by URL or GUID) credited to this feed. */
+  async save(stories: readonly Story[], source: StorySource['feedId']): Promise<SaveResult> {
+    const result: SaveResult = { created: [], sourcesAdded: 0, unchanged: 0 };
+    if (stories.length === 0) return result;
+
+    const aliases = await this.resolveGuidAliases(stories);
+    const existing = new Map(
+      (
+        await batchGet<{ pk: string; sourceFeedIds?: Set<string> }>(
+          this.client,
+          this.table,
+          [...new Set(stories.map((story) => aliases.get(story.id) ?? story.id))].map(storyKey),
+          'pk, sourceFeedIds',
+        )
+      ).map((item) => [item.pk.slice('STORY#'.length), item.sourceFeedIds ?? new Set<string>()]),
+    );
+
+    await mapWithConcurrency(stories, 8, async (story) => {
+      const storedId = aliases.get(story.id) ?? story.id;
+      const storySource = story.sources.find((s) => s.feedId === source) ?? story.sources[0];
+      const known = existing.get(storedId);
+      if (known) {
+        if (known.has(source) || !storySource) result.unchanged++;
+        else if (await this.addSource(storedId, storySource)) result.sourcesAdded++;
+        else result.unchanged++;
+        return;
+      }
+      if (await this.create(story)) {
+        result.created.push(story);
+      } else if (storySource && (await this.addSource(storedId, storySource))) {
+        // Another poll stored it between our read and our write.
+        result.sourcesAdded++;
+      } else {
+        result.unchanged++;
+      }
+    });
+
+    await this.writeIndex(result.created);
+    return result;
+  }
+
+  /** Full stories by id (missing ids are skipped). */
+  async getMany(ids: readonly string[]): Promise<Story[]> {
+    const items = await batchGet<StoryItem>(this.client, this.table, [...new Set(ids)].map(storyKey));
+    return items.map(toStory);
+  }
+
+  async get(id: string): Promise<Story | undefined> {
+    return (await this.getMany([id]))[0];
+  }
+
+  /** Index entries for a topic first seen in [start, end): one query per UTC day the window touches. */
+  async topicWindow(topic: string, start: Date, end: Date): Promise<TopicIndexEntry[]> {
+    const entries: TopicIndexEntry[] = [];
+    for (const day of daysBetween(start, end)) {
+      let exclusiveStart: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: {
+              ':pk': topicPartition(topic, day),
+              ':from': start.toISOString(),
+              // '~' sorts after every id character, so the bound includes all of `end`'s instant's prefix.
+              ':to': `${new Date(end.getTime() - 1).toISOString()}~`,
+            },
+            ExclusiveStartKey: exclusiveStart,
+          }),
+        );
+        for (const item of page.Items ?? []) entries.push(item as TopicIndexEntry);
+        exclusiveStart = page.LastEvaluatedKey;
+      } while (exclusiveStart);
+    }
+    return entries;
+  }
+
+  private async create(story: Story): Promise<boolean> {
+    const item: StoryItem = {
+      ...story,
+      ...storyKey(story.id),
+      sourceFeedIds: new Set(story.sources.map((source) => source.feedId)),
+      expiresAt: epochSeconds(story.firstSeenAt, STORY_TTL_DAYS),
+    };
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+    if (story.guid && isGlobalGuid(story.guid)) {
+      await this.client
+        .send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { ...guidKey(story.guid), storyId: story.id, expiresAt: item.expiresAt },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        });
+    }
+    return true;
+  }
+
+  private async addSource(storyId: string, source: StorySource): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: storyKey(storyId),
+          UpdateExpression: 'SET sources = list_append(sources, :source) ADD sourceFeedIds :feedIds',
+          ConditionExpression: 'attribute_exists(pk) AND NOT contains(sourceFeedIds, :feedId)',
+          ExpressionAttributeValues: {
+            ':source': [source],
+            ':feedIds': new Set([source.feedId]),
+            ':feedId': source.feedId,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Maps a new story's id to the id already stored under the same GUID (a copy at another URL). */
+  private async resolveGuidAliases(stories: readonly Story[]): Promise<Map<string, string>> {
+    const withGuid = stories.filter((story) => story.guid && isGlobalGuid(story.guid));
+    if (withGuid.length === 0) return new Map();
+    const found = await batchGet<{ pk: string; storyId: string }>(
+      this.client,
+      this.table,
+      [...new Set(withGuid.map((story) => story.guid as string))].map(guidKey),
+    );
+    const byGuid = new Map(found.map((item) => [item.pk.slice('GUID#'.length), item.storyId]));
+    const aliases = new Map<string, string>();
+    for (const story of withGuid) {
+      const stored = byGuid.get(story.guid as string);
+      if (stored && stored !== story.id) aliases.set(story.id, stored);
+    }
+    return aliases;
+  }
+
+  private async writeIndex(stories: readonly Story[]): Promise<void> {
+    const requests = stories
+      .filter(
+        (story) =>
+          Date.parse(story.firstSeenAt) - Date.parse(story.publishedAt) <= MAX_INDEX_AGE_DAYS * DAY_MS,
+      )
+      .flatMap((story) =>
+        story.topics.map((topic) => ({
+          PutRequest: {
+            Item: {
+              pk: topicPartition(topic.id, story.firstSeenAt.slice(0, 10)),
+              sk: `${story.firstSeenAt}#${story.id}`,
+              storyId: story.id,
+              topic: topic.id,
+              score: topic.score,
+              title: story.title,
+              clusterId: story.clusterId,
+              firstSeenAt: story.firstSeenAt,
+              expiresAt: epochSeconds(story.firstSeenAt, INDEX_TTL_DAYS),
+            },
+          },
+        })),
+      );
+    await batchWrite(this.client, this.table, requests);
+  }
+}
+
+/** GUIDs like "1" or "post-42" repeat across feeds; only URL- or UUID-like ones identify a story. */
+function isGlobalGuid(guid: string): boolean {
+  return /^(https?:|urn:|tag:)/i.test(guid) || guid.length >= 24;
+}
+
+function toStory(item: StoryItem): Story {
+  const { pk: _pk, sk: _sk, sourceFeedIds: _ids, expiresAt: _ttl, ...story } = item;
+  return story;
+}
+
+/** The UTC days (YYYY-MM-DD) that [start, end) touches. */
+export function daysBetween(start: Date, end: Date): string[] {
+  const days: string[] = [];
+  const cursor = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()));
+  while (cursor.getTime() < end.getTime()) {
+    days.push(cursor.toISOString().slice(0, 10));
+    cursor.setUTCDate(cursor.getUTCDate() + 1);
+  }
+  return days;
+}

@@ -1,0 +1,135 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Subscriber } from '../subscriptions/subscriber.ts';
+
+type ScheduleBucket = 'scheduled' | 'instant';
+type SubscriberItem = Subscriber & { scheduleBucket?: ScheduleBucket; nextDigestAt?: string };
+
+/** Instant subscribers sit in the index under one constant sort key. */
+const INSTANT_SORT_KEY = 'instant';
+
+/** Subscribers, keyed by the hash of their email; due digests and instant readers found by index query. */
+export class SubscriberRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** Stores a new subscriber; false when the email is already subscribed. */
+  async create(subscriber: Subscriber, nextDigestAt: string | undefined): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: toItem(subscriber, nextDigestAt),
+          ConditionExpression: 'attribute_not_exists(id)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Replaces a subscriber's settings (topics, schedule, status) and its place in the schedule. */
+  async replace(subscriber: Subscriber, nextDigestAt: string | undefined): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.table, Item: toItem(subscriber, nextDigestAt) }));
+  }
+
+  async get(id: string): Promise<Subscriber | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.table, Key: { id } }));
+    return result.Item ? fromItem(result.Item as SubscriberItem) : undefined;
+  }
+
+  /** Every subscriber, for the operator's list; never on a delivery path. */
+  async list(): Promise<Subscriber[]> {
+    const subscribers: Subscriber[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({ TableName: this.table, ExclusiveStartKey: start }),
+      );
+      for (const item of page.Items ?? []) subscribers.push(fromItem(item as SubscriberItem));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return subscribers.sort((a, b) => a.email.localeCompare(b.email));
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const result = await this.client.send(
+      new DeleteCommand({ TableName: this.table, Key: { id }, ReturnValues: 'ALL_OLD' }),
+    );
+    return result.Attributes !== undefined;
+  }
+
+  /** Active daily and weekly subscribers whose next digest time has passed. */
+  async findDue(now: Date): Promise<Subscriber[]> {
+    return this.queryBucket('scheduled', now.toISOString());
+  }
+
+  /** Active subscribers who want instant alerts. */
+  async listInstant(): Promise<Subscriber[]> {
+    return this.queryBucket('instant', INSTANT_SORT_KEY);
+  }
+
+  /** Moves a subscriber's next digest time on, once their job for this window is queued. */
+  async scheduleNext(id: string, nextDigestAt: string, windowEnd: string | undefined): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { id },
+          ConditionExpression: 'attribute_exists(scheduleBucket)',
+          UpdateExpression: windowEnd
+            ? 'SET nextDigestAt = :next, lastWindowEnd = :end'
+            : 'SET nextDigestAt = :next',
+          ExpressionAttributeValues: { ':next': nextDigestAt, ...(windowEnd ? { ':end': windowEnd } : {}) },
+        }),
+      );
+    } catch (error) {
+      // Unsubscribed or removed meanwhile: nothing to schedule.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  private async queryBucket(bucket: ScheduleBucket, upTo: string): Promise<Subscriber[]> {
+    const subscribers: Subscriber[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byNextDigest',
+          KeyConditionExpression: 'scheduleBucket = :bucket AND nextDigestAt <= :upTo',
+          ExpressionAttributeValues: { ':bucket': bucket, ':upTo': upTo },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) subscribers.push(fromItem(item as SubscriberItem));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return subscribers;
+  }
+}
+
+function toItem(subscriber: Subscriber, nextDigestAt: string | undefined): SubscriberItem {
+  if (subscriber.status !== 'active') return { ...subscriber };
+  if (subscriber.frequency === 'instant') {
+    return { ...subscriber, scheduleBucket: 'instant', nextDigestAt: INSTANT_SORT_KEY };
+  }
+  return nextDigestAt ? { ...subscriber, scheduleBucket: 'scheduled', nextDigestAt } : { ...subscriber };
+}
+
+function fromItem(item: SubscriberItem): Subscriber {
+  const { scheduleBucket: _bucket, nextDigestAt: _next, ...subscriber } = item;
+  return subscriber;
+}
