@@ -1,5 +1,12 @@
 import { Command, CommanderError } from 'commander';
+import { registerClassifyCommand } from './commands/classify.ts';
+import { registerDigestCommand } from './commands/digest.ts';
+import { registerEvalCommand } from './commands/eval.ts';
+import { registerFeedsCommand } from './commands/feeds.ts';
+import { registerPollCommand } from './commands/poll.ts';
+import { runPollRound } from './commands/poll-all.ts';
 import { registerStartCommand } from './commands/start.ts';
+import { registerSubscribersCommand } from './commands/subscribers.ts';
 import { errorLine } from './errors.ts';
 
 /** Builds the `cipherwatch` command line: one line of help per command. */
@@ -9,6 +16,12 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run cipherwatch --help for usage)')
     .exitOverride();
   registerStartCommand(program);
+  registerPollCommand(program, { runAll: runPollRound });
+  registerClassifyCommand(program);
+  registerEvalCommand(program);
+  registerFeedsCommand(program);
+  registerSubscribersCommand(program);
+  registerDigestCommand(program);
   return program;
 }
 

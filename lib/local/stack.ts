@@ -65,6 +65,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const dynamodbEndpoint = emulators?.dynamodbEndpoint ?? (userDynamo as string);
   const sqsEndpoint = emulators?.sqsEndpoint ?? (userSqs as string);
 
+  const endpointsMoved =
+    process.env.AWS_ENDPOINT_URL_DYNAMODB !== dynamodbEndpoint || process.env.AWS_ENDPOINT_URL_SQS !== sqsEndpoint;
   for (const [key, value] of Object.entries(LOCAL_CREDENTIALS)) process.env[key] ??= value;
   process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodbEndpoint;
   process.env.AWS_ENDPOINT_URL_SQS = sqsEndpoint;
@@ -75,7 +77,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await createTables(dynamodb);
     const queues = await createQueues(sqs, { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
     for (const queue of Object.values(queues)) process.env[QUEUES[queue.definition.id].envVar] = queue.url;
-    resetClients();
+    if (endpointsMoved) resetClients();
     resetConfig();
     return {
       dataDir: options.dataDir,
@@ -84,9 +86,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queues,
       ownsEmulators: emulators !== undefined,
       async stop() {
+        if (!emulators) return;
+        // Clients pointing at emulators about to vanish must not be reused.
         resetClients();
-        await emulators?.stop();
-        if (options.dataDir && emulators) await releaseDataDir(options.dataDir);
+        await emulators.stop();
+        if (options.dataDir) await releaseDataDir(options.dataDir);
       },
     };
   } catch (error) {

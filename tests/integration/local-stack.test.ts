@@ -11,8 +11,11 @@ import { describe, expect, it } from 'vitest';
 import { getDocumentClient, getSqsClient } from '../../lib/aws/clients.ts';
 import { TABLES } from '../../lib/aws/resources.ts';
 import { createQueueConsumer } from '../../lib/local/event-source.ts';
+import { useLocalStack } from '../helpers/local-stack.ts';
 
 describe('local stack', () => {
+  useLocalStack();
+
   it('writes and reads items through the DynamoDB document client', async () => {
     const db = getDocumentClient();
     const item = { id: 'feed-roundtrip', url: 'https://example.org/feed', tags: ['a', 'b'], failures: 0 };

@@ -1,0 +1,72 @@
+import { createReadStream } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import type { Command } from 'commander';
+import { type Classifier, createClassifier } from '../../classify/classifier.ts';
+import { readJsonLines } from '../../classify/json-lines.ts';
+import { describeSchemaError, storyLineSchema } from '../../classify/labelled-item.ts';
+import { loadTopicPack } from '../../classify/topic-pack.ts';
+
+/** The stories file given with --input cannot be opened. */
+export class ClassifyInputError extends Error {
+  override name = 'ClassifyInputError';
+  constructor(
+    readonly file: string,
+    options: { cause: unknown },
+  ) {
+    const reason =
+      options.cause instanceof Error && 'code' in options.cause ? String(options.cause.code) : 'unreadable';
+    super(`cannot read ${file} (${reason})`, options);
+  }
+}
+
+/**
+ * Classifies JSON Lines stories (`{"id","title","summary"}`) and writes one JSON line per story; a malformed
+ * line gets `{"line": N, "error": "..."}` and the rest still run. Returns how many lines went each way.
+ */
+export async function runClassify(
+  input: Readable,
+  output: Writable,
+  classifier: Classifier,
+): Promise<{ classified: number; failed: number }> {
+  let classified = 0;
+  let failed = 0;
+  for await (const entry of readJsonLines(input)) {
+    let result: object;
+    if ('error' in entry) {
+      result = entry;
+    } else {
+      const story = storyLineSchema.safeParse(entry.value);
+      result = story.success
+        ? { id: story.data.id, ...classifier.classify(story.data) }
+        : { line: entry.line, error: describeSchemaError(story.error) };
+    }
+    if ('error' in result) failed++;
+    else classified++;
+    if (!output.write(`${JSON.stringify(result)}\n`))
+      await new Promise((resolve) => output.once('drain', resolve));
+  }
+  return { classified, failed };
+}
+
+function openInput(file: string): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    const stream = createReadStream(file);
+    stream.once('open', () => resolve(stream));
+    stream.once('error', (cause) => reject(new ClassifyInputError(file, { cause })));
+  });
+}
+
+/** Adds `cipherwatch classify [--input FILE] [--topics FILE]`. */
+export function registerClassifyCommand(program: Command): void {
+  program
+    .command('classify')
+    .description('Classify stories from JSON Lines ({"id","title","summary"}); one JSON line out per story')
+    .option('--input <file>', 'read stories from this file instead of standard input')
+    .option('--topics <file>', 'topic pack to use instead of config/topics.yaml')
+    .action(async (options: { input?: string; topics?: string }) => {
+      // Errors go up to main, which prints them as one line.
+      const classifier = createClassifier(loadTopicPack(options.topics));
+      const input = options.input ? await openInput(options.input) : process.stdin;
+      await runClassify(input, process.stdout, classifier);
+    });
+}

@@ -1,0 +1,50 @@
+import { getAppContext } from '../../app/context.ts';
+import type { PollFeedJob } from '../../queue/messages.ts';
+import { sendMessages } from '../../queue/send-batch.ts';
+import { createTerminalLog, setLog } from '../../log.ts';
+import { startLocalPipeline } from '../../local/pipeline.ts';
+import { resolveDataDir } from '../data-dir.ts';
+import { createProgress } from '../progress.ts';
+import { formatPollSummary, summarizePolls } from '../round-summary.ts';
+import type { PollAllOptions } from './poll.ts';
+
+/**
+ * `cipherwatch poll --all`: one full round on the local stack, every enabled feed polled now through
+ * the same queue and handler as the schedule, with a progress bar and a summary; failed feeds are listed, not fatal.
+ */
+export async function runPollRound(options: PollAllOptions & { dataDir?: string }): Promise<number> {
+  const dataDir = resolveDataDir(options);
+  if (options.allowPrivateNetworks) process.env.CIPHERWATCH_ALLOW_PRIVATE_NETWORKS = 'true';
+  setLog(createTerminalLog('error'));
+  let progress: ReturnType<typeof createProgress> | undefined;
+  const pipeline = await startLocalPipeline({
+    dataDir,
+    onPollBatch: (outcomes) => progress?.advance(outcomes.length),
+  });
+  try {
+    const context = getAppContext();
+    const feeds = (await context.feeds.list()).filter((feed) => feed.enabled);
+    const now = new Date().toISOString();
+    progress = createProgress('Polling', feeds.length);
+    await sendMessages(
+      context.sqs,
+      await context.queueUrl('pollFeeds'),
+      feeds.map((feed) => ({ id: feed.id, body: { feedId: feed.id, scheduledAt: now } satisfies PollFeedJob })),
+    );
+    await pipeline.pollConsumer.drain();
+    await pipeline.digestConsumer.drain();
+    progress.finish();
+    const summary = summarizePolls(pipeline.takeTally().polls);
+    if (options.json) {
+      process.stdout.write(
+        `${JSON.stringify({ ...summary, relevantByTopic: Object.fromEntries(summary.relevantByTopic) }, null, 2)}\n`,
+      );
+    } else {
+      process.stdout.write(`${formatPollSummary(summary)}\n`);
+      for (const failure of summary.failures) process.stdout.write(`  failed  ${failure.feed}: ${failure.error}\n`);
+    }
+    return 0;
+  } finally {
+    await pipeline.stop();
+  }
+}

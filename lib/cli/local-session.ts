@@ -1,0 +1,23 @@
+import { getAppContext, type AppContext } from '../app/context.ts';
+import { getConfig } from '../config.ts';
+import { createTerminalLog, setLog } from '../log.ts';
+import { startLocalStack } from '../local/stack.ts';
+import { resolveDataDir } from './data-dir.ts';
+
+/**
+ * Runs a command against the data folder's tables: through a running `cipherwatch start` when there
+ * is one, else through emulators started just for this command (or the user's AWS endpoints).
+ */
+export async function withLocalData<T>(
+  options: { dataDir?: string },
+  work: (context: AppContext) => Promise<T>,
+): Promise<T> {
+  const dataDir = resolveDataDir(options);
+  setLog(createTerminalLog(getConfig().logLevel === 'info' ? 'warn' : getConfig().logLevel));
+  const stack = await startLocalStack({ dataDir });
+  try {
+    return await work(getAppContext());
+  } finally {
+    await stack.stop();
+  }
+}
