@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createClassifier } from '../lib/classify/classifier.ts';
+import { loadTopicPack } from '../lib/classify/topic-pack.ts';
+import type { ClassifiableText } from '../lib/classify/types.ts';
+
+const fixturePath = fileURLToPath(new URL('../tests/fixtures/labelled/stories.jsonl', import.meta.url));
+const storyCount = 20_000;
+const warmUpRounds = 2_000;
+const passes = 5;
+
+/** Builds N distinct stories from the project's own labelled fixtures, so the bench runs without ../shared. */
+function benchStories(count: number): ClassifiableText[] {
+  const base = readFileSync(fixturePath, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as { title: string; summary: string });
+  return Array.from({ length: count }, (_, index) => {
+    const { title, summary } = base[index % base.length] as ClassifiableText;
+    // Varying the text keeps each story distinct while leaving its words as they are.
+    return { title: `${title} (${index})`, summary: `${summary} Update ${index}.` };
+  });
+}
+
+/** Measures single-core classifier throughput on stories built from the project's fixtures and prints it. */
+export async function benchClassify(): Promise<void> {
+  const classifier = createClassifier(loadTopicPack());
+  const stories = benchStories(storyCount);
+  for (let round = 0; round < warmUpRounds; round++)
+    classifier.classify(stories[round % stories.length] as ClassifiableText);
+
+  // The median of a few passes keeps one slow pass (GC, a busy machine) from deciding the figure.
+  const passSeconds: number[] = [];
+  let relevant = 0;
+  for (let pass = 0; pass < passes; pass++) {
+    relevant = 0;
+    const started = process.hrtime.bigint();
+    for (const story of stories) if (classifier.classify(story).relevant) relevant++;
+    passSeconds.push(Number(process.hrtime.bigint() - started) / 1e9);
+  }
+  const medianSeconds = passSeconds.sort((a, b) => a - b)[Math.floor(passes / 2)] as number;
+
+  const perSecond = Math.round(storyCount / medianSeconds).toLocaleString('en-US');
+  const topics = classifier.pack.topics.length;
+  console.log(
+    `classify: ${perSecond} stories/s (single core, N=${storyCount}, ${topics} topics, median of ${passes} passes, ${relevant} relevant)`,
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await benchClassify();

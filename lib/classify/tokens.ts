@@ -1,0 +1,44 @@
+/** A word of the text: its folded form (lowercase, no accents) and where it sits in the original. */
+export interface Token {
+  folded: string;
+  start: number;
+  end: number;
+}
+
+// Words never hold control characters, so printable ASCII is the whole fast path.
+const nonAscii = /[^ -~]/;
+const combiningMarks = /\p{M}+/gu;
+const letterOrDigit = /[\p{L}\p{N}\p{M}]/u;
+
+/** Lowercases a word and strips accents, so "Überwachung" and "uberwachung" compare equal. */
+export function foldWord(word: string): string {
+  const lower = word.toLowerCase();
+  if (!nonAscii.test(lower)) return lower;
+  return lower.normalize('NFD').replace(combiningMarks, '').replace(/ß/g, 'ss');
+}
+
+function isWordChar(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  if (code < 0x80) {
+    // ASCII fast path: digits, upper and lower case letters.
+    return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+  }
+  if (code >= 0xd800 && code <= 0xdbff) return letterOrDigit.test(text.slice(index, index + 2));
+  if (code >= 0xdc00 && code <= 0xdfff) return letterOrDigit.test(text.slice(index - 1, index + 1));
+  return letterOrDigit.test(text[index] as string);
+}
+
+/** Splits text into words (letters and digits), keeping their positions for evidence. */
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let start = -1;
+  for (let index = 0; index <= text.length; index++) {
+    const inWord = index < text.length && isWordChar(text, index);
+    if (inWord && start < 0) start = index;
+    else if (!inWord && start >= 0) {
+      tokens.push({ folded: foldWord(text.slice(start, index)), start, end: index });
+      start = -1;
+    }
+  }
+  return tokens;
+}

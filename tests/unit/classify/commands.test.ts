@@ -1,0 +1,130 @@
+import { PassThrough, Readable } from 'node:stream';
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { createClassifier } from '../../../lib/classify/classifier.ts';
+import { loadTopicPack } from '../../../lib/classify/topic-pack.ts';
+import { registerClassifyCommand, runClassify } from '../../../lib/cli/commands/classify.ts';
+import { formatEvaluation, registerEvalCommand, runEval } from '../../../lib/cli/commands/eval.ts';
+
+const classifier = createClassifier(loadTopicPack());
+
+async function classifyLines(lines: string[]): Promise<{ outputs: unknown[]; counts: object }> {
+  const output = new PassThrough();
+  const chunks: string[] = [];
+  output.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+  const counts = await runClassify(Readable.from([lines.join('\n')]), output, classifier);
+  const outputs = chunks
+    .join('')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as unknown);
+  return { outputs, counts };
+}
+
+describe('classify command', () => {
+  it('writes one JSON line per story with relevance and topics at or above threshold', async () => {
+    const { outputs } = await classifyLines([
+      JSON.stringify({ id: 'a', title: 'GCHQ chief warns of state hackers', summary: '' }),
+      JSON.stringify({ id: 'b', title: 'Lottery results for Saturday', summary: 'No jackpot winner.' }),
+    ]);
+
+    expect(outputs).toEqual([
+      { id: 'a', relevant: true, topics: [expect.objectContaining({ id: 'security-services' })] },
+      { id: 'b', relevant: false, topics: [] },
+    ]);
+  });
+
+  it('answers a malformed line with its line number and still classifies the rest', async () => {
+    const { outputs, counts } = await classifyLines([
+      JSON.stringify({ id: 'a', title: 'Weather', summary: '' }),
+      '',
+      '{not json',
+      JSON.stringify({ id: 'c' }),
+      JSON.stringify({ id: 'd', title: 'Clocks go forward', summary: '' }),
+    ]);
+
+    expect(outputs).toEqual([
+      { id: 'a', relevant: false, topics: [] },
+      { line: 3, error: expect.stringMatching(/^not valid JSON/) },
+      { line: 4, error: 'expected "title" to be text' },
+      { id: 'd', relevant: false, topics: [] },
+    ]);
+    expect(counts).toEqual({ classified: 2, failed: 2 });
+  });
+
+  it('registers a classify command with an --input option', () => {
+    const program = new Command();
+
+    registerClassifyCommand(program);
+
+    const command = program.commands.find((entry) => entry.name() === 'classify');
+    expect(command?.options.map((option) => option.long)).toContain('--input');
+  });
+});
+
+describe('eval command', () => {
+  const labelled = [
+    { id: '1', title: 'MI6 chief warns of Russian sabotage', summary: '', labels: ['security-services'] },
+    {
+      id: '2',
+      title: 'Ofcom enforces Online Safety Act age checks',
+      summary: '',
+      labels: ['platform-regulation'],
+    },
+    { id: '3', title: 'New phone has a bigger battery', summary: '', labels: [] },
+    { id: '4', title: 'Police expand live facial recognition', summary: '', labels: ['encryption'] },
+    { id: '5', title: 'Unclear story', summary: '', labels: ['surveillance'], uncertain: true },
+  ];
+
+  it('scores labelled lines, leaves out uncertain ones and reports mistakes', async () => {
+    const input = Readable.from([labelled.map((item) => JSON.stringify(item)).join('\n')]);
+
+    const { report, skipped } = await runEval(input, classifier);
+
+    expect(skipped).toEqual([]);
+    expect(report.scored).toBe(4);
+    expect(report.skippedUncertain).toBe(1);
+    expect(report.relevant).toMatchObject({ precision: 1, recall: 1 });
+    expect(report.falseNegatives.map((mistake) => [mistake.id, mistake.topic])).toEqual([
+      ['4', 'encryption'],
+    ]);
+    expect(report.falsePositives.map((mistake) => [mistake.id, mistake.topic])).toEqual([
+      ['4', 'surveillance'],
+    ]);
+  });
+
+  it('prints a table with precision, recall, F1 and support, then the mistakes with their evidence', async () => {
+    const input = Readable.from([labelled.map((item) => JSON.stringify(item)).join('\n')]);
+    const { report } = await runEval(input, classifier);
+
+    const text = formatEvaluation(report);
+
+    expect(text).toMatch(/topic\s+precision\s+recall\s+F1\s+support/);
+    expect(text).toMatch(/relevant\s+1\.00\s+1\.00\s+1\.00\s+3/);
+    expect(text).toContain('False positives (1)');
+    expect(text).toContain('"live facial recognition" in: Police expand live facial recognition');
+  });
+
+  it('collects unreadable lines instead of stopping', async () => {
+    const input = Readable.from(['{"id":"x","title":"t","summary":""}\n{"id":"y","title":"t"}\nnope\n']);
+
+    const { skipped } = await runEval(input, classifier);
+
+    expect(skipped).toEqual([
+      { line: 1, error: 'expected "labels" to be a list of topic ids' },
+      { line: 2, error: 'expected "labels" to be a list of topic ids' },
+      { line: 3, error: expect.stringMatching(/^not valid JSON/) },
+    ]);
+  });
+
+  it('registers an eval command with a --json option', () => {
+    const program = new Command();
+
+    registerEvalCommand(program);
+
+    const command = program.commands.find((entry) => entry.name() === 'eval');
+    expect(command?.options.map((option) => option.long)).toEqual(
+      expect.arrayContaining(['--json', '--topics']),
+    );
+  });
+});

@@ -1,0 +1,69 @@
+import { createReadStream, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createClassifier } from '../../../lib/classify/classifier.ts';
+import type { EvaluationReport } from '../../../lib/classify/evaluate.ts';
+import { loadTopicPack } from '../../../lib/classify/topic-pack.ts';
+import { runEval } from '../../../lib/cli/commands/eval.ts';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const ownExamples = path.join(repoRoot, 'tests/fixtures/labelled/stories.jsonl');
+const devCorpus = path.resolve(repoRoot, '../shared/corpus/dev.jsonl');
+const devCorpusExists = existsSync(devCorpus);
+const classifier = createClassifier(loadTopicPack());
+
+async function evaluateFile(file: string): Promise<EvaluationReport> {
+  const { report, skipped } = await runEval(createReadStream(file), classifier);
+  expect(skipped).toEqual([]);
+  return report;
+}
+
+describe('quality on the project own labelled examples', () => {
+  let report: EvaluationReport;
+  beforeAll(async () => {
+    report = await evaluateFile(ownExamples);
+  });
+
+  it('covers at least 40 examples, both on-topic and noise', () => {
+    expect(report.scored).toBeGreaterThanOrEqual(40);
+    expect(report.relevant.support).toBeGreaterThanOrEqual(20);
+  });
+
+  it('keeps precision and recall for "relevant or not" at 0.95 or above', () => {
+    expect(report.relevant.precision).toBeGreaterThanOrEqual(0.95);
+    expect(report.relevant.recall).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('keeps F1 for every topic at 0.9 or above', () => {
+    for (const topic of report.topics)
+      expect({ id: topic.id, f1: topic.f1 >= 0.9 }).toEqual({ id: topic.id, f1: true });
+  });
+
+  it('lets none of the hard negatives through (lottery, crypto coins, ransomware, breach, product review)', () => {
+    const hardNegatives = ['own-04', 'own-05', 'own-06', 'own-07', 'own-08', 'own-09', 'own-10', 'own-11'];
+
+    const leaked = report.falsePositives.filter((mistake) => hardNegatives.includes(mistake.id));
+
+    expect(leaked).toEqual([]);
+  });
+});
+
+if (!devCorpusExists) console.log(`Skipping dev-corpus quality targets: ${devCorpus} is absent.`);
+
+describe.skipIf(!devCorpusExists)('quality on the shared dev corpus (../shared/corpus/dev.jsonl)', () => {
+  let report: EvaluationReport;
+  beforeAll(async () => {
+    report = await evaluateFile(devCorpus);
+  });
+
+  it('reaches precision 0.90 and recall 0.85 for "relevant or not"', () => {
+    expect(report.relevant.precision).toBeGreaterThanOrEqual(0.9);
+    expect(report.relevant.recall).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('reaches F1 0.80 on every topic', () => {
+    for (const topic of report.topics)
+      expect({ id: topic.id, f1: topic.f1 >= 0.8 }).toEqual({ id: topic.id, f1: true });
+  });
+});
