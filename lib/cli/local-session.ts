@@ -1,7 +1,7 @@
-import { getAppContext, type AppContext } from '../app/context.ts';
+import { type AppContext, getAppContext } from '../app/context.ts';
 import { getConfig } from '../config.ts';
-import { createTerminalLog, setLog } from '../log.ts';
 import { startLocalStack } from '../local/stack.ts';
+import { createTerminalLog, setLog } from '../log.ts';
 import { resolveDataDir } from './data-dir.ts';
 
 /**

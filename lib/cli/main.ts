@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerClassifyCommand } from './commands/classify.ts';
+import { registerDemoCommand } from './commands/demo.ts';
 import { registerDigestCommand } from './commands/digest.ts';
 import { registerEvalCommand } from './commands/eval.ts';
 import { registerFeedsCommand } from './commands/feeds.ts';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run cipherwatch --help for usage)')
     .exitOverride();
   registerStartCommand(program);
+  registerDemoCommand(program);
   registerPollCommand(program, { runAll: runPollRound });
   registerClassifyCommand(program);
   registerEvalCommand(program);

@@ -17,7 +17,13 @@ export function relativeTime(iso: string | undefined, now: Date = new Date()): s
   const deltaMs = Date.parse(iso) - now.getTime();
   const minutes = Math.round(Math.abs(deltaMs) / 60_000);
   const text =
-    minutes < 1 ? 'now' : minutes < 90 ? `${minutes} min` : minutes < 48 * 60 ? `${Math.round(minutes / 60)} h` : `${Math.round(minutes / 1440)} d`;
+    minutes < 1
+      ? 'now'
+      : minutes < 90
+        ? `${minutes} min`
+        : minutes < 48 * 60
+          ? `${Math.round(minutes / 60)} h`
+          : `${Math.round(minutes / 1440)} d`;
   if (text === 'now') return text;
   return deltaMs < 0 ? `${text} ago` : `in ${text}`;
 }

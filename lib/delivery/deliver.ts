@@ -82,7 +82,8 @@ export async function deliverJob(job: DeliveryJob, deps: DeliveryDependencies): 
     await deps.deliveries.release(subscriber.id, key);
     throw error;
   }
-  await deps.deliveries.markSent(subscriber.id, key, digest.storyIds, sent.messageId, now);
+  // Cluster ids too, so a later copy of a wire story already sent is recognised.
+  await deps.deliveries.markSent(subscriber.id, key, [...digest.storyIds, ...digest.clusterIds], sent.messageId, now);
   return {
     ...base,
     status: 'sent',

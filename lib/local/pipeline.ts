@@ -7,7 +7,7 @@ import { sendBatch } from '../../functions/send-digests.ts';
 import { getAppContext, resetAppContext } from '../app/context.ts';
 import { resetDeliveryDependencies } from '../app/delivery-context.ts';
 import type { DeliveryOutcome } from '../delivery/deliver.ts';
-import { loadFeedCatalog } from '../ingest/feed-catalog.ts';
+import { defaultFeedCatalogPath, loadFeedCatalog } from '../ingest/feed-catalog.ts';
 import type { PollOutcome } from '../ingest/poll-feed.ts';
 import { seedFeeds } from '../ingest/seed-feeds.ts';
 import { createQueueConsumer, type QueueConsumer } from './event-source.ts';
@@ -99,10 +99,15 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   };
 }
 
-/** Adds config/feeds.yaml to the registry once per data folder, so removed feeds stay removed. */
+/**
+ * Adds the default feeds (config/feeds.yaml, or CIPHERWATCH_FEEDS_FILE) to the registry once per data
+ * folder, so feeds a person removed stay removed.
+ */
 async function seedOnFirstStart(dataDir: string): Promise<void> {
   const marker = path.join(dataDir, 'feeds-seeded');
   if (existsSync(marker)) return;
-  const added = await seedFeeds(getAppContext().feeds, loadFeedCatalog(), new Date());
-  await writeFile(marker, `${new Date().toISOString()} added ${added} feeds from config/feeds.yaml\n`);
+  const { config, feeds } = getAppContext();
+  const file = config.feedsFile ?? defaultFeedCatalogPath;
+  const added = await seedFeeds(feeds, loadFeedCatalog(file), new Date());
+  await writeFile(marker, `${new Date().toISOString()} added ${added} feeds from ${file}\n`);
 }

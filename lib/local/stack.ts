@@ -66,7 +66,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const sqsEndpoint = emulators?.sqsEndpoint ?? (userSqs as string);
 
   const endpointsMoved =
-    process.env.AWS_ENDPOINT_URL_DYNAMODB !== dynamodbEndpoint || process.env.AWS_ENDPOINT_URL_SQS !== sqsEndpoint;
+    process.env.AWS_ENDPOINT_URL_DYNAMODB !== dynamodbEndpoint ||
+    process.env.AWS_ENDPOINT_URL_SQS !== sqsEndpoint;
   for (const [key, value] of Object.entries(LOCAL_CREDENTIALS)) process.env[key] ??= value;
   process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodbEndpoint;
   process.env.AWS_ENDPOINT_URL_SQS = sqsEndpoint;

@@ -17,7 +17,12 @@ export class AlreadySubscribedError extends Error {
  */
 export async function addSubscriber(
   input: unknown,
-  deps: { subscribers: SubscriberRepository; topicIds: readonly string[]; status?: SubscriberStatus; now?: Date },
+  deps: {
+    subscribers: SubscriberRepository;
+    topicIds: readonly string[];
+    status?: SubscriberStatus;
+    now?: Date;
+  },
 ): Promise<Subscriber> {
   const now = deps.now ?? new Date();
   const fields = parseSubscriberInput(input, deps.topicIds);

@@ -45,7 +45,10 @@ export async function startFeedServer(): Promise<FeedServer> {
       (!feed.etag && feed.lastModified && request.headers['if-modified-since'] === feed.lastModified);
     if (matches) return answer(304, validators);
     let body = Buffer.isBuffer(feed.body) ? feed.body : Buffer.from(feed.body, 'utf8');
-    const headers: Record<string, string> = { 'content-type': feed.contentType ?? 'application/rss+xml', ...validators };
+    const headers: Record<string, string> = {
+      'content-type': feed.contentType ?? 'application/rss+xml',
+      ...validators,
+    };
     if (feed.gzip && /gzip/.test(String(request.headers['accept-encoding']))) {
       body = gzipSync(body);
       headers['content-encoding'] = 'gzip';

@@ -29,7 +29,9 @@ export function rss1(title: string, items: readonly SampleItem[]): string {
 <items><rdf:Seq>${items.map((item) => `<rdf:li rdf:resource="${escape(item.link)}"/>`).join('')}</rdf:Seq></items></channel>
 ${items
   .map(
-    (item) => `<item rdf:about="${escape(item.link)}"><title>${escape(item.title)}</title><link>${escape(item.link)}</link>
+    (
+      item,
+    ) => `<item rdf:about="${escape(item.link)}"><title>${escape(item.title)}</title><link>${escape(item.link)}</link>
 <description>${escape(item.summary)}</description><dc:date>${item.published.toISOString()}</dc:date></item>`,
   )
   .join('\n')}

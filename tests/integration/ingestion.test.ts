@@ -31,13 +31,15 @@ const LOTTERY: SampleItem = {
 const MI5_WARNING: SampleItem = {
   title: 'MI5 chief warns of sharp rise in state-backed plots against the UK',
   link: 'https://rdf.example/mi5-warning',
-  summary: 'The director general of MI5 said the security service had disrupted dozens of plots by hostile states.',
+  summary:
+    'The director general of MI5 said the security service had disrupted dozens of plots by hostile states.',
   published: hoursAgo(5),
 };
 const FACIAL_RECOGNITION: SampleItem = {
   title: 'Police expand live facial recognition surveillance vans across London',
   link: 'https://atom.example/facial-recognition',
-  summary: 'Campaigners say the Metropolitan Police use of live facial recognition is mass surveillance without a legal basis.',
+  summary:
+    'Campaigners say the Metropolitan Police use of live facial recognition is mass surveillance without a legal basis.',
   published: hoursAgo(1),
 };
 const CYRILLIC_TITLE = 'ФСБ требует от мессенджеров ключи шифрования';
@@ -49,9 +51,15 @@ describe('feed ingestion through the queues', () => {
 
   beforeAll(async () => {
     server = await startFeedServer();
-    server.feeds.set('/rss2.xml', { body: rss2('Daily News', [ENCRYPTION_DEMAND, LOTTERY]), etag: '"rss2-v1"' });
+    server.feeds.set('/rss2.xml', {
+      body: rss2('Daily News', [ENCRYPTION_DEMAND, LOTTERY]),
+      etag: '"rss2-v1"',
+    });
     server.feeds.set('/rdf.xml', {
-      body: rss1('RDF Wire', [MI5_WARNING, { ...ENCRYPTION_DEMAND, link: 'https://news.example/uk/encryption-demand#top' }]),
+      body: rss1('RDF Wire', [
+        MI5_WARNING,
+        { ...ENCRYPTION_DEMAND, link: 'https://news.example/uk/encryption-demand#top' },
+      ]),
       contentType: 'application/rdf+xml',
       lastModified: 'Wed, 25 Nov 2026 10:00:00 GMT',
     });
@@ -63,7 +71,18 @@ describe('feed ingestion through the queues', () => {
     });
     server.feeds.set('/cyrillic.xml', {
       body: iconv.encode(
-        rss2('Новости', [{ ...LOTTERY, title: CYRILLIC_TITLE, link: 'https://ru.example/fsb', summary: 'Ключи шифрования.' }], 'windows-1251'),
+        rss2(
+          'Новости',
+          [
+            {
+              ...LOTTERY,
+              title: CYRILLIC_TITLE,
+              link: 'https://ru.example/fsb',
+              summary: 'Ключи шифрования.',
+            },
+          ],
+          'windows-1251',
+        ),
         'win1251',
       ),
       contentType: 'application/rss+xml',
@@ -96,12 +115,17 @@ describe('feed ingestion through the queues', () => {
 
   async function makeAllDue(): Promise<void> {
     const { feeds: repository } = getAppContext();
-    for (const feed of Object.values(feeds)) await repository.setEnabled(feed.id, true, undefined, new Date());
+    for (const feed of Object.values(feeds))
+      await repository.setEnabled(feed.id, true, undefined, new Date());
   }
 
   async function storedStories(): Promise<Story[]> {
     const result = await getDocumentClient().send(
-      new ScanCommand({ TableName: TABLES.stories.name, FilterExpression: 'sk = :story', ExpressionAttributeValues: { ':story': 'STORY' } }),
+      new ScanCommand({
+        TableName: TABLES.stories.name,
+        FilterExpression: 'sk = :story',
+        ExpressionAttributeValues: { ':story': 'STORY' },
+      }),
     );
     return (result.Items ?? []) as Story[];
   }
@@ -121,9 +145,9 @@ describe('feed ingestion through the queues', () => {
     expect(stories.find((story) => story.title === MI5_WARNING.title)?.topics.map((t) => t.id)).toContain(
       'security-services',
     );
-    expect(stories.find((story) => story.title === FACIAL_RECOGNITION.title)?.topics.map((t) => t.id)).toContain(
-      'surveillance',
-    );
+    expect(
+      stories.find((story) => story.title === FACIAL_RECOGNITION.title)?.topics.map((t) => t.id),
+    ).toContain('surveillance');
     expect(stories.find((story) => story.title === LOTTERY.title)?.topics).toEqual([]);
     expect(stories.some((story) => story.title === CYRILLIC_TITLE)).toBe(true);
     expect(stories).toHaveLength(5);

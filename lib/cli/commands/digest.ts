@@ -11,7 +11,9 @@ import { withLocalData } from '../local-session.ts';
 export function parseDuration(text: string): number {
   const match = /^(\d+)\s*(m|h|d)$/i.exec(text.trim());
   if (!match) throw new UsageError(`--window must look like 90m, 24h or 7d (got "${text}").`);
-  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[(match[2] as string).toLowerCase() as 'm' | 'h' | 'd'];
+  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[
+    (match[2] as string).toLowerCase() as 'm' | 'h' | 'd'
+  ];
   return Number(match[1]) * unit;
 }
 
@@ -34,7 +36,9 @@ export function registerDigestCommand(program: Command): void {
       return previewDigest(subscriber, windowMs, createDeliveryDependencies(context, noMailer));
     });
     if (!rendered) {
-      process.stdout.write(`Nothing to send to ${email} for the last ${options.window}: no new stories on their topics.\n`);
+      process.stdout.write(
+        `Nothing to send to ${email} for the last ${options.window}: no new stories on their topics.\n`,
+      );
       return;
     }
     process.stdout.write(`Subject: ${rendered.subject}\n\n${rendered.text}\n`);

@@ -29,7 +29,9 @@ export function registerFeedsCommand(program: Command): void {
   });
 
   withDataDirOption(
-    feeds.command('list').description('list feeds with their health: last success, failures, next poll, last error'),
+    feeds
+      .command('list')
+      .description('list feeds with their health: last success, failures, next poll, last error'),
   )
     .option('--json', 'print JSON')
     .action(async (options: DataDirOptions & { json?: boolean }) => {
@@ -64,13 +66,15 @@ export function registerFeedsCommand(program: Command): void {
       );
     });
 
-  withDataDirOption(feeds.command('remove').description('remove a feed (its stories stay)').argument('<url>')).action(
-    async (url: string, options: DataDirOptions) => {
-      const removed = await withLocalData(options, ({ feeds: repository }) => repository.remove(feedIdFor(url)));
-      if (!removed) throw new UsageError(`${url} is not in the registry (see cipherwatch feeds list).`);
-      process.stdout.write(`Removed ${url}. Stories already stored are kept.\n`);
-    },
-  );
+  withDataDirOption(
+    feeds.command('remove').description('remove a feed (its stories stay)').argument('<url>'),
+  ).action(async (url: string, options: DataDirOptions) => {
+    const removed = await withLocalData(options, ({ feeds: repository }) =>
+      repository.remove(feedIdFor(url)),
+    );
+    if (!removed) throw new UsageError(`${url} is not in the registry (see cipherwatch feeds list).`);
+    process.stdout.write(`Removed ${url}. Stories already stored are kept.\n`);
+  });
 
   for (const enabled of [true, false]) {
     withDataDirOption(
@@ -80,7 +84,12 @@ export function registerFeedsCommand(program: Command): void {
         .argument('<url>'),
     ).action(async (url: string, options: DataDirOptions) => {
       const changed = await withLocalData(options, ({ feeds: repository }) =>
-        repository.setEnabled(feedIdFor(url), enabled, enabled ? undefined : 'Disabled by an operator.', new Date()),
+        repository.setEnabled(
+          feedIdFor(url),
+          enabled,
+          enabled ? undefined : 'Disabled by an operator.',
+          new Date(),
+        ),
       );
       if (!changed) throw new UsageError(`${url} is not in the registry (see cipherwatch feeds list).`);
       process.stdout.write(enabled ? `Enabled ${url}.\n` : `Disabled ${url}.\n`);

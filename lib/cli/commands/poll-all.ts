@@ -1,8 +1,8 @@
 import { getAppContext } from '../../app/context.ts';
+import { startLocalPipeline } from '../../local/pipeline.ts';
+import { createTerminalLog, setLog } from '../../log.ts';
 import type { PollFeedJob } from '../../queue/messages.ts';
 import { sendMessages } from '../../queue/send-batch.ts';
-import { createTerminalLog, setLog } from '../../log.ts';
-import { startLocalPipeline } from '../../local/pipeline.ts';
 import { resolveDataDir } from '../data-dir.ts';
 import { createProgress } from '../progress.ts';
 import { formatPollSummary, summarizePolls } from '../round-summary.ts';
@@ -29,7 +29,10 @@ export async function runPollRound(options: PollAllOptions & { dataDir?: string 
     await sendMessages(
       context.sqs,
       await context.queueUrl('pollFeeds'),
-      feeds.map((feed) => ({ id: feed.id, body: { feedId: feed.id, scheduledAt: now } satisfies PollFeedJob })),
+      feeds.map((feed) => ({
+        id: feed.id,
+        body: { feedId: feed.id, scheduledAt: now } satisfies PollFeedJob,
+      })),
     );
     await pipeline.pollConsumer.drain();
     await pipeline.digestConsumer.drain();
@@ -41,7 +44,8 @@ export async function runPollRound(options: PollAllOptions & { dataDir?: string 
       );
     } else {
       process.stdout.write(`${formatPollSummary(summary)}\n`);
-      for (const failure of summary.failures) process.stdout.write(`  failed  ${failure.feed}: ${failure.error}\n`);
+      for (const failure of summary.failures)
+        process.stdout.write(`  failed  ${failure.feed}: ${failure.error}\n`);
     }
     return 0;
   } finally {

@@ -65,7 +65,9 @@ function startSchedules(pipeline: LocalPipeline, pollMinutes: number, say: (line
       if (queued.queued > 0) {
         await waitFor(() => pipeline.peekTally().polls.length >= queued.queued, 120_000);
         const summary = summarizePolls(pipeline.takeTally().polls);
-        say(`poll round  ${formatPollSummary(summary)}${summary.failed ? ' (see cipherwatch feeds list)' : ''}`);
+        say(
+          `poll round  ${formatPollSummary(summary)}${summary.failed ? ' (see cipherwatch feeds list)' : ''}`,
+        );
       }
     } catch (error) {
       say(`poll round failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);

@@ -21,7 +21,11 @@ interface AddOptions {
 }
 
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-const list = (value: string | undefined) => value?.split(',').map((part) => part.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+  value
+    ?.split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
 
 /** `cipherwatch subscribers add|list|remove`: subscribers for an operator. */
 export function registerSubscribersCommand(program: Command): void {

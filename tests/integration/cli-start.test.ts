@@ -1,0 +1,120 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FeedServer, startFeedServer } from '../helpers/feed-server.ts';
+import { hoursAgo, rss2 } from '../helpers/sample-feeds.ts';
+
+const run = promisify(execFile);
+const cli = path.resolve('bin/cipherwatch.js');
+
+describe('cipherwatch start', () => {
+  let dataDir: string;
+  let server: FeedServer;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'cipherwatch-start-'));
+    server = await startFeedServer();
+    server.feeds.set('/feed.xml', {
+      body: rss2('Local Desk', [
+        {
+          title: 'GCHQ director warns of hostile state cyber attacks',
+          link: 'https://local.example/gchq',
+          summary: 'The head of GCHQ spoke.',
+          published: hoursAgo(1),
+        },
+      ]),
+    });
+    const feedsFile = path.join(dataDir, 'feeds.yaml');
+    await writeFile(
+      feedsFile,
+      `feeds:\n  - { name: Local Desk, url: "${server.url('/feed.xml')}", language: en }\n`,
+    );
+    // Only loopback: the one feed is the local server, and no AWS endpoint is inherited.
+    env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      CIPHERWATCH_FEEDS_FILE: feedsFile,
+      CIPHERWATCH_ALLOW_PRIVATE_NETWORKS: 'true',
+    };
+  });
+
+  afterAll(async () => {
+    await server.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts, polls, stops cleanly on SIGINT and keeps its data across a restart', async () => {
+    const first = startCli(['start', '--data-dir', dataDir], env);
+    await first.waitFor(/Cipherwatch is running/);
+    await first.waitFor(/poll round\s+1 feed: 1 updated/);
+
+    const added = await run(
+      process.execPath,
+      [
+        cli,
+        'feeds',
+        'add',
+        'https://example.org/added.xml',
+        '--name',
+        'Added While Running',
+        '--data-dir',
+        dataDir,
+      ],
+      { env },
+    );
+    expect(added.stdout).toMatch(/Added Added While Running/);
+
+    first.process.kill('SIGINT');
+    expect(await first.exitCode).toBe(0);
+
+    const listed = await run(process.execPath, [cli, 'feeds', 'list', '--json', '--data-dir', dataDir], {
+      env,
+    });
+    const feeds = JSON.parse(listed.stdout) as { name: string; lastSuccessAt?: string }[];
+    expect(feeds.map((feed) => feed.name).sort()).toEqual(['Added While Running', 'Local Desk']);
+    expect(feeds.find((feed) => feed.name === 'Local Desk')?.lastSuccessAt).toBeDefined();
+  });
+
+  it('refuses a wrong configuration value with one line naming the variable', async () => {
+    const result = await run(process.execPath, [cli, 'start', '--data-dir', dataDir], {
+      env: { ...env, CIPHERWATCH_POLL_INTERVAL_MINUTES: 'often' },
+    }).catch((error: { code: number; stderr: string }) => error);
+
+    expect('code' in result && result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'error: ConfigError: CIPHERWATCH_POLL_INTERVAL_MINUTES must be a whole number from 1 to 1440 (got "often").',
+    );
+  });
+});
+
+function startCli(args: string[], env: NodeJS.ProcessEnv) {
+  const child: ChildProcess = spawn(process.execPath, [cli, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exitCode = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    process: child,
+    exitCode,
+    async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(output)) {
+        if (Date.now() > deadline || child.exitCode !== null) {
+          throw new Error(`Waited for ${pattern} but the CLI printed:\n${output}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+  };
+}
