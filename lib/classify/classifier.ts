@@ -14,7 +14,7 @@ export interface Classifier {
   readonly pack: TopicPack;
 }
 
-type Role = 'signal' | 'context' | 'negative';
+type Role = 'signal' | 'context' | 'negative' | 'mask';
 
 interface Target {
   topic: number;
@@ -22,6 +22,7 @@ interface Target {
   /** Signal: the weight; negative: the factor. */
   value: number;
   needsContext: boolean;
+  supporting: boolean;
   /** Identifies one phrase of the pack, so a phrase repeated in the text counts once. */
   phraseKey: number;
 }
@@ -33,8 +34,15 @@ interface Hit {
   last: number;
 }
 
+interface Span {
+  inTitle: boolean;
+  first: number;
+  last: number;
+}
+
 interface TopicState {
   hits: Map<number, Hit>;
+  masks: Span[];
   hasContext: boolean;
   negativeFactor: number;
 }
@@ -48,6 +56,18 @@ function compile(pack: TopicPack): PhraseIndex<Target> {
   const index = new PhraseIndex<Target>();
   let phraseKey = 0;
   pack.topics.forEach((topic, topicIndex) => {
+    // Masks go in first: at the same starting word the index tries them before signals, so a signal is
+    // only ever checked against masks already seen.
+    for (const phrase of topic.masks) {
+      index.add(phrase, {
+        topic: topicIndex,
+        role: 'mask',
+        value: 0,
+        needsContext: false,
+        supporting: false,
+        phraseKey: -1,
+      });
+    }
     for (const group of topic.signals) {
       for (const phrase of group.phrases) {
         const target = {
@@ -55,12 +75,20 @@ function compile(pack: TopicPack): PhraseIndex<Target> {
           role: 'signal' as const,
           value: group.weight,
           needsContext: group.needsContext,
+          supporting: group.supporting,
         };
         index.add(phrase, { ...target, phraseKey: phraseKey++ });
       }
     }
     for (const phrase of topic.context) {
-      index.add(phrase, { topic: topicIndex, role: 'context', value: 0, needsContext: false, phraseKey: -1 });
+      index.add(phrase, {
+        topic: topicIndex,
+        role: 'context',
+        value: 0,
+        needsContext: false,
+        supporting: false,
+        phraseKey: -1,
+      });
     }
     for (const group of topic.negatives) {
       for (const phrase of group.phrases) {
@@ -69,6 +97,7 @@ function compile(pack: TopicPack): PhraseIndex<Target> {
           role: 'negative' as const,
           value: group.factor,
           needsContext: false,
+          supporting: false,
         };
         index.add(phrase, { ...target, phraseKey: -1 });
       }
@@ -80,11 +109,12 @@ function compile(pack: TopicPack): PhraseIndex<Target> {
 /** Compiles a topic pack into a classifier: all phrases go into one index, built here and only here. */
 export function createClassifier(pack: TopicPack): Classifier {
   const index = compile(pack);
-  const { titleBoost, withoutContext } = pack.scoring;
+  const { titleBoost, withoutContext, supportingAlone } = pack.scoring;
 
-  function effectiveWeight(hit: Hit, hasContext: boolean): number {
-    const base =
-      hit.target.needsContext && !hasContext ? hit.target.value * withoutContext : hit.target.value;
+  function effectiveWeight(hit: Hit, hasContext: boolean, hasMainSignal: boolean): number {
+    let base = hit.target.value;
+    if (hit.target.needsContext && !hasContext) base *= withoutContext;
+    if (hit.target.supporting && !hasMainSignal) base *= supportingAlone;
     return Math.min(maxPhraseWeight, hit.inTitle ? base * titleBoost : base);
   }
 
@@ -97,6 +127,7 @@ export function createClassifier(pack: TopicPack): Classifier {
     const summary = toPlainText(text.summary);
     const states: TopicState[] = pack.topics.map(() => ({
       hits: new Map(),
+      masks: [],
       hasContext: false,
       negativeFactor: 1,
     }));
@@ -106,7 +137,8 @@ export function createClassifier(pack: TopicPack): Classifier {
       if (target.role === 'context') state.hasContext = true;
       else if (target.role === 'negative')
         state.negativeFactor = Math.min(state.negativeFactor, target.value);
-      else if (!state.hits.has(target.phraseKey))
+      else if (target.role === 'mask') state.masks.push({ inTitle, first, last });
+      else if (!state.hits.has(target.phraseKey) && !isMasked(state.masks, inTitle, first, last))
         state.hits.set(target.phraseKey, { target, inTitle, first, last });
     };
     const titleTokens = tokenize(title);
@@ -118,9 +150,11 @@ export function createClassifier(pack: TopicPack): Classifier {
     return pack.topics.map((topic, topicIndex): TopicMatch => {
       const state = states[topicIndex] as TopicState;
       if (state.hits.size === 0) return { id: topic.id, score: 0, evidence: [] };
+      let hasMainSignal = false;
+      for (const hit of state.hits.values()) if (!hit.target.supporting) hasMainSignal = true;
       const weighted = Array.from(state.hits.values(), (hit) => ({
         hit,
-        weight: effectiveWeight(hit, state.hasContext),
+        weight: effectiveWeight(hit, state.hasContext, hasMainSignal),
       }));
       let miss = 1;
       for (const { weight } of weighted) miss *= 1 - weight;
@@ -145,6 +179,12 @@ export function createClassifier(pack: TopicPack): Classifier {
       return { relevant: topics.length > 0, topics };
     },
   };
+}
+
+function isMasked(masks: readonly Span[], inTitle: boolean, first: number, last: number): boolean {
+  for (const mask of masks)
+    if (mask.inTitle === inTitle && mask.first <= first && last <= mask.last) return true;
+  return false;
 }
 
 function pickEvidence(

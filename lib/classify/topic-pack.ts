@@ -14,6 +14,11 @@ export interface SignalGroup {
   weight: number;
   /** True when the phrase only counts fully next to a context cue (a government, a court, a law...). */
   needsContext: boolean;
+  /**
+   * True for words that only back up another signal ("online", "WhatsApp", "tracking"): without a main
+   * signal of the topic they count `scoring.supportingAlone` of their weight, so a pile of them is not a story.
+   */
+  supporting: boolean;
 }
 
 /** Phrases that mark a false friend; a match multiplies the topic's score by `factor` (0 vetoes). */
@@ -35,6 +40,11 @@ export interface TopicDefinition {
   /** Context cues: phrases that make a mention a policy story (named cue sets already expanded). */
   context: string[];
   negatives: NegativeGroup[];
+  /**
+   * Phrases that contain a signal but mean something else ("artificial intelligence", "surveillance
+   * footage"): a signal found inside one does not count, while the rest of the story still does.
+   */
+  masks: string[];
 }
 
 /** How matches turn into a score. */
@@ -43,6 +53,8 @@ export interface ScoringSettings {
   titleBoost: number;
   /** Share of a context-dependent signal's weight that counts when no context cue is present. */
   withoutContext: number;
+  /** Share of a supporting signal's weight that counts when no main signal of the topic matched. */
+  supportingAlone: number;
 }
 
 /** Every topic the classifier knows, loaded from a YAML file a user can edit. */
@@ -90,6 +102,7 @@ const signalSchema = z.strictObject({
   phrases: phraseList,
   weight: unit('a number'),
   needsContext: z.boolean({ error: 'expected true or false' }).default(false),
+  supporting: z.boolean({ error: 'expected true or false' }).default(false),
 });
 
 const negativeSchema = z.strictObject({
@@ -115,6 +128,7 @@ const topicSchema = z.strictObject({
     })
     .default({ sets: [], phrases: [] }),
   negatives: z.array(negativeSchema, { error: 'expected a list of negatives' }).default([]),
+  masks: z.array(phrase, { error: 'expected a list of phrases' }).default([]),
 });
 
 const packSchema = z.strictObject({
@@ -126,8 +140,9 @@ const packSchema = z.strictObject({
         .min(1, 'expected a number of at least 1')
         .default(1.3),
       withoutContext: unit('a number').default(0.3),
+      supportingAlone: unit('a number').default(0.5),
     })
-    .default({ titleBoost: 1.3, withoutContext: 0.3 }),
+    .default({ titleBoost: 1.3, withoutContext: 0.3, supportingAlone: 0.5 }),
   defaults: z
     .strictObject({
       threshold: unit('a number').default(0.5),
@@ -230,6 +245,7 @@ export function parseTopicPack(yamlText: string, fileLabel: string): TopicPack {
       signals: topic.signals,
       context,
       negatives: topic.negatives,
+      masks: topic.masks,
     };
   });
   return { topics, scoring, source: fileLabel };

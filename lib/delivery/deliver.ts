@@ -6,7 +6,6 @@ import type { DeliveryJob } from '../queue/messages.ts';
 import type { DeliveryRepository } from '../store/delivery-repository.ts';
 import type { StoryRepository } from '../store/story-repository.ts';
 import type { SubscriberRepository } from '../store/subscriber-repository.ts';
-import type { Story } from '../stories/story.ts';
 import type { Subscriber } from '../subscriptions/subscriber.ts';
 import type { StoryWindowReader } from './story-window-reader.ts';
 
@@ -54,7 +53,10 @@ export async function deliverJob(job: DeliveryJob, deps: DeliveryDependencies): 
   const now = deps.now?.() ?? new Date();
   const key = job.kind === 'digest' ? job.window.key : job.key;
   const base = { subscriberId: job.subscriberId, key };
-  const subscriber = await deps.subscribers.get(job.subscriberId);
+  const [subscriber, ledger] = await Promise.all([
+    deps.subscribers.get(job.subscriberId),
+    deps.deliveries.ledger(job.subscriberId),
+  ]);
   if (!subscriber || subscriber.status !== 'active') {
     return {
       ...base,
@@ -63,7 +65,10 @@ export async function deliverJob(job: DeliveryJob, deps: DeliveryDependencies): 
     };
   }
 
-  const digest = await compose(job, subscriber, deps);
+  // A redelivered job whose email already went: nothing to compose.
+  if (ledger.windows.get(key)?.status === 'sent') return { ...base, status: 'already-sent' };
+
+  const digest = await compose(job, subscriber, ledger.sent, deps);
   if (!digest) return { ...base, status: 'empty' };
 
   const claim = await deps.deliveries.claim(subscriber.id, key, now, CLAIM_LEASE_MS);
@@ -83,7 +88,14 @@ export async function deliverJob(job: DeliveryJob, deps: DeliveryDependencies): 
     throw error;
   }
   // Cluster ids too, so a later copy of a wire story already sent is recognised.
-  await deps.deliveries.markSent(subscriber.id, key, [...digest.storyIds, ...digest.clusterIds], sent.messageId, now);
+  await deps.deliveries.markSent(
+    subscriber.id,
+    key,
+    [...digest.storyIds, ...digest.clusterIds],
+    sent.messageId,
+    now,
+    ledger,
+  );
   return {
     ...base,
     status: 'sent',
@@ -96,6 +108,7 @@ export async function deliverJob(job: DeliveryJob, deps: DeliveryDependencies): 
 async function compose(
   job: DeliveryJob,
   subscriber: Subscriber,
+  alreadySent: ReadonlySet<string>,
   deps: DeliveryDependencies,
 ): Promise<Digest | undefined> {
   if (job.kind === 'digest') {
@@ -104,7 +117,6 @@ async function compose(
       new Date(job.window.start),
       new Date(job.window.end),
     );
-    const alreadySent = await sentAmong(subscriber, [...storiesByTopic.values()].flat(), deps.deliveries);
     return composeDigest({
       subscriber,
       window: job.window,
@@ -114,7 +126,6 @@ async function compose(
     });
   }
   const stories = await deps.stories.getMany(job.storyIds);
-  const alreadySent = await sentAmong(subscriber, stories, deps.deliveries);
   return composeAlert({
     subscriber,
     batchId: job.key.replace(/^instant:/, ''),
@@ -123,14 +134,4 @@ async function compose(
     alreadySent,
     topicNames: deps.topicNames,
   });
-}
-
-/** Which of these stories (or the wire stories they copy) the subscriber was already sent. */
-function sentAmong(subscriber: Subscriber, stories: readonly Story[], deliveries: DeliveryRepository) {
-  const ids = new Set<string>();
-  for (const story of stories) {
-    ids.add(story.id);
-    ids.add(story.clusterId);
-  }
-  return deliveries.alreadySent(subscriber.id, [...ids]);
 }

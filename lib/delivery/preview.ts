@@ -19,8 +19,7 @@ export async function previewDigest(
     key: `preview:${now.toISOString()}`,
   };
   const storiesByTopic = await deps.reader.storiesByTopic(subscriber.topics, new Date(window.start), now);
-  const ids = [...storiesByTopic.values()].flat().flatMap((story) => [story.id, story.clusterId]);
-  const alreadySent = await deps.deliveries.alreadySent(subscriber.id, [...new Set(ids)]);
+  const alreadySent = (await deps.deliveries.ledger(subscriber.id)).sent;
   const digest = composeDigest({ subscriber, window, storiesByTopic, alreadySent, topicNames: deps.topicNames });
   return digest && renderDigest(digest, { subscriber, ...deps.linksFor(subscriber) });
 }

@@ -17,6 +17,8 @@ interface Segment {
  */
 export class StoryWindowReader {
   private readonly segments = new Map<string, Segment>();
+  /** Reads under way, so jobs handled side by side share one read instead of racing to the table. */
+  private readonly pending = new Map<string, Promise<Map<string, Story[]>>>();
   /** Index queries and story reads issued, for the bench and the logs. */
   queries = 0;
 
@@ -26,6 +28,16 @@ export class StoryWindowReader {
   ) {}
 
   async storiesByTopic(topics: readonly string[], start: Date, end: Date): Promise<Map<string, Story[]>> {
+    const key = `${[...new Set(topics)].sort().join(',')}|${start.toISOString()}|${end.toISOString()}`;
+    let read = this.pending.get(key);
+    if (!read) {
+      read = this.read(topics, start, end).finally(() => this.pending.delete(key));
+      this.pending.set(key, read);
+    }
+    return read;
+  }
+
+  private async read(topics: readonly string[], start: Date, end: Date): Promise<Map<string, Story[]>> {
     const result = new Map<string, Story[]>();
     const missing: string[] = [];
     for (const topic of new Set(topics)) {

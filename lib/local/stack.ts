@@ -65,6 +65,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const dynamodbEndpoint = emulators?.dynamodbEndpoint ?? (userDynamo as string);
   const sqsEndpoint = emulators?.sqsEndpoint ?? (userSqs as string);
 
+  const previousEnvironment = { ...process.env };
   const endpointsMoved =
     process.env.AWS_ENDPOINT_URL_DYNAMODB !== dynamodbEndpoint ||
     process.env.AWS_ENDPOINT_URL_SQS !== sqsEndpoint;
@@ -88,8 +89,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ownsEmulators: emulators !== undefined,
       async stop() {
         if (!emulators) return;
-        // Clients pointing at emulators about to vanish must not be reused.
+        // Clients and variables pointing at emulators about to vanish must not be reused.
+        for (const name of ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SQS', ...Object.values(QUEUES).map((q) => q.envVar)]) {
+          if (previousEnvironment[name] === undefined) delete process.env[name];
+          else process.env[name] = previousEnvironment[name];
+        }
         resetClients();
+        resetConfig();
         await emulators.stop();
         if (options.dataDir) await releaseDataDir(options.dataDir);
       },

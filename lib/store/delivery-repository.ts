@@ -1,70 +1,107 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { batchGet, batchWrite } from './batch.ts';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 export type ClaimOutcome = 'claimed' | 'already-sent' | 'in-progress';
 
-const DAY_MS = 86_400_000;
-/** Records of sent stories outlive any window a digest looks back over. */
-const SENT_TTL_DAYS = 120;
+export interface WindowRecord {
+  status: 'sending' | 'sent';
+  /** ISO UTC: when the claim was taken, or when the email went. */
+  at: string;
+  /** ISO UTC: a 'sending' claim older than this belongs to a sender that died. */
+  leaseUntil?: string;
+  messageId?: string;
+}
 
-const subscriberPartition = (subscriberId: string) => `SUB#${subscriberId}`;
+/** What has been sent to one subscriber: the idempotency record of every window and story. */
+export interface DeliveryLedger {
+  windows: ReadonlyMap<string, WindowRecord>;
+  /** Story (and cluster) ids sent in the remembered months. */
+  sent: ReadonlySet<string>;
+}
+
+type LedgerItem = Record<string, unknown>;
+
+const DAY_MS = 86_400_000;
+/** Months of sent ids kept: longer than any window a digest looks back over (weekly catch-up: 28 days). */
+const REMEMBERED_MONTHS = 2;
+/** A ledger untouched this long (a subscriber gone quiet) expires with its TTL. */
+const LEDGER_TTL_DAYS = 120;
+/** Window claims are attributes `w:<key>`; sent ids sit in one string set per month, `s:<YYYY-MM>`. */
+const WINDOW_PREFIX = 'w:';
+const SENT_PREFIX = 's:';
+
+export const ledgerKey = (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: 'LEDGER' });
 
 /**
- * The idempotency records behind "one email per window, never the same story twice": a claim per
- * (subscriber, window) taken before sending, and a record per (subscriber, story) sent.
+ * The idempotency record behind "one email per window, never the same story twice": one ledger item
+ * per subscriber, holding a claim per window (taken before sending, atomically marked sent together
+ * with the story ids it carried) and the ids sent, in one string set per month. A delivery costs one
+ * read, one claim and one record, however many stories it holds.
  */
 export class DeliveryRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly table: string,
+    readonly table: string,
   ) {}
+
+  async ledger(subscriberId: string): Promise<DeliveryLedgerSnapshot> {
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: ledgerKey(subscriberId), ConsistentRead: true }),
+    );
+    return parseLedger(result.Item);
+  }
+
+  /** Which of these stories this subscriber has already been sent. */
+  async alreadySent(subscriberId: string, storyIds: readonly string[]): Promise<Set<string>> {
+    const { sent } = await this.ledger(subscriberId);
+    return new Set(storyIds.filter((id) => sent.has(id)));
+  }
 
   /**
    * Claims a window for sending. A claim left 'sending' past its lease belongs to a sender that died
    * mid-way, and may be taken over; a 'sent' window never is.
    */
   async claim(subscriberId: string, windowKey: string, now: Date, leaseMs: number): Promise<ClaimOutcome> {
-    const key = { pk: subscriberPartition(subscriberId), sk: `WINDOW#${windowKey}` };
+    const record: WindowRecord = {
+      status: 'sending',
+      at: now.toISOString(),
+      leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
+    };
     try {
       await this.client.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: this.table,
-          Item: {
-            ...key,
-            status: 'sending',
-            claimedAt: now.toISOString(),
-            leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
-            expiresAt: Math.floor((now.getTime() + SENT_TTL_DAYS * DAY_MS) / 1000),
+          Key: ledgerKey(subscriberId),
+          UpdateExpression: 'SET #window = :claim, expiresAt = :expires',
+          ConditionExpression:
+            'attribute_not_exists(#window) OR (#window.#status = :sending AND #window.leaseUntil < :now)',
+          ExpressionAttributeNames: { '#window': `${WINDOW_PREFIX}${windowKey}`, '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':claim': record,
+            ':sending': 'sending',
+            ':now': now.toISOString(),
+            ':expires': expiry(now),
           },
-          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :sending AND leaseUntil < :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sending': 'sending', ':now': now.toISOString() },
         }),
       );
       return 'claimed';
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const current = await this.client.send(new GetCommand({ TableName: this.table, Key: key }));
-      return current.Item?.status === 'sent' ? 'already-sent' : 'in-progress';
     }
+    const current = (await this.ledger(subscriberId)).windows.get(windowKey);
+    return current?.status === 'sent' ? 'already-sent' : 'in-progress';
   }
 
   /** Gives a claim back after a failed send, so the retry can take it. */
   async release(subscriberId: string, windowKey: string): Promise<void> {
     try {
       await this.client.send(
-        new DeleteCommand({
+        new UpdateCommand({
           TableName: this.table,
-          Key: { pk: subscriberPartition(subscriberId), sk: `WINDOW#${windowKey}` },
-          ConditionExpression: '#status = :sending',
-          ExpressionAttributeNames: { '#status': 'status' },
+          Key: ledgerKey(subscriberId),
+          UpdateExpression: 'REMOVE #window',
+          ConditionExpression: '#window.#status = :sending',
+          ExpressionAttributeNames: { '#window': `${WINDOW_PREFIX}${windowKey}`, '#status': 'status' },
           ExpressionAttributeValues: { ':sending': 'sending' },
         }),
       );
@@ -73,49 +110,91 @@ export class DeliveryRepository {
     }
   }
 
-  /** Records the stories sent, then marks the window sent. */
+  /**
+   * Marks the window sent and records the story ids it carried in one atomic update, so no crash can
+   * leave one without the other; months and windows older than anything a digest could show again are
+   * dropped on the way. `previous` is the ledger read before sending, to know what to drop.
+   */
   async markSent(
     subscriberId: string,
     windowKey: string,
     storyIds: readonly string[],
     messageId: string,
     now: Date,
+    previous?: DeliveryLedgerSnapshot,
   ): Promise<void> {
-    const pk = subscriberPartition(subscriberId);
-    const expiresAt = Math.floor((now.getTime() + SENT_TTL_DAYS * DAY_MS) / 1000);
-    await batchWrite(
-      this.client,
-      this.table,
-      [...new Set(storyIds)].map((storyId) => ({
-        PutRequest: { Item: { pk, sk: `STORY#${storyId}`, windowKey, sentAt: now.toISOString(), expiresAt } },
-      })),
-    );
+    const month = monthOf(now);
+    const keep = new Set(recentMonths(now));
+    const cutoff = new Date(now.getTime() - REMEMBERED_MONTHS * 31 * DAY_MS).toISOString();
+    const names: Record<string, string> = { '#window': `${WINDOW_PREFIX}${windowKey}`, '#month': `${SENT_PREFIX}${month}` };
+    const removals: string[] = [];
+    for (const attribute of previous?.attributes ?? []) {
+      const staleMonth = attribute.startsWith(SENT_PREFIX) && !keep.has(attribute.slice(SENT_PREFIX.length));
+      const staleWindow =
+        attribute.startsWith(WINDOW_PREFIX) &&
+        attribute !== names['#window'] &&
+        (previous?.windowTimes.get(attribute) ?? '') < cutoff;
+      if (staleMonth || staleWindow) {
+        names[`#old${removals.length}`] = attribute;
+        removals.push(`#old${removals.length}`);
+      }
+    }
+    const ids = [...new Set(storyIds)];
+    if (ids.length === 0) delete names['#month'];
     await this.client.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { pk, sk: `WINDOW#${windowKey}` },
-        UpdateExpression: 'SET #status = :sent, sentAt = :now, messageId = :messageId, storyCount = :count',
-        ExpressionAttributeNames: { '#status': 'status' },
+        Key: ledgerKey(subscriberId),
+        UpdateExpression:
+          `SET #window = :sent, expiresAt = :expires` +
+          (ids.length ? ' ADD #month :ids' : '') +
+          (removals.length ? ` REMOVE ${removals.join(', ')}` : ''),
+        ExpressionAttributeNames: names,
         ExpressionAttributeValues: {
-          ':sent': 'sent',
-          ':now': now.toISOString(),
-          ':messageId': messageId,
-          ':count': storyIds.length,
+          ':sent': { status: 'sent', at: now.toISOString(), messageId } satisfies WindowRecord,
+          ':expires': expiry(now),
+          ...(ids.length ? { ':ids': new Set(ids) } : {}),
         },
       }),
     );
   }
+}
 
-  /** Which of these stories this subscriber has already been sent. */
-  async alreadySent(subscriberId: string, storyIds: readonly string[]): Promise<Set<string>> {
-    if (storyIds.length === 0) return new Set();
-    const pk = subscriberPartition(subscriberId);
-    const found = await batchGet<{ sk: string }>(
-      this.client,
-      this.table,
-      [...new Set(storyIds)].map((storyId) => ({ pk, sk: `STORY#${storyId}` })),
-      'sk',
-    );
-    return new Set(found.map((item) => item.sk.slice('STORY#'.length)));
+/** The raw shape of a ledger read, for pruning. */
+export interface DeliveryLedgerSnapshot extends DeliveryLedger {
+  attributes: readonly string[];
+  windowTimes: ReadonlyMap<string, string>;
+}
+
+/** Reads a ledger item (or its absence) into windows and sent ids. */
+export function parseLedger(item: LedgerItem | undefined): DeliveryLedgerSnapshot {
+  const windows = new Map<string, WindowRecord>();
+  const windowTimes = new Map<string, string>();
+  const sent = new Set<string>();
+  for (const [attribute, value] of Object.entries(item ?? {})) {
+    if (attribute.startsWith(WINDOW_PREFIX)) {
+      const record = value as WindowRecord;
+      windows.set(attribute.slice(WINDOW_PREFIX.length), record);
+      windowTimes.set(attribute, record.at);
+    } else if (attribute.startsWith(SENT_PREFIX) && value instanceof Set) {
+      for (const id of value as Set<string>) sent.add(id);
+    }
   }
+  return { windows, sent, attributes: Object.keys(item ?? {}), windowTimes };
+}
+
+function monthOf(date: Date): string {
+  return date.toISOString().slice(0, 7);
+}
+
+function recentMonths(now: Date): string[] {
+  const months: string[] = [];
+  for (let back = 0; back <= REMEMBERED_MONTHS; back++) {
+    months.push(monthOf(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1))));
+  }
+  return months;
+}
+
+function expiry(now: Date): number {
+  return Math.floor((now.getTime() + LEDGER_TTL_DAYS * DAY_MS) / 1000);
 }

@@ -144,9 +144,9 @@ describe('digest delivery through the queue', () => {
     const sent = await emails();
     expect(sent).toHaveLength(3);
     expect(outcomes.every((o) => o.status === 'sent' && o.subscriberId === reader.id)).toBe(true);
-    expect(sent[0]).toContain('sat-0600');
-    expect(sent[1]).toContain('sun-0500');
-    expect(sent[2]).toContain('mon-0530');
+    // Each day's digest carries that day's story and no other.
+    const storiesIn = (email: string) => ['sat-0600', 'sun-0500', 'mon-0530'].filter((id) => email.includes(id));
+    expect(sent.map(storiesIn).sort()).toEqual([['mon-0530'], ['sat-0600'], ['sun-0500']]);
     await getAppContext().subscribers.remove(reader.id);
   });
 
@@ -237,8 +237,8 @@ describe('digest delivery through the queue', () => {
 
     expect(yesterday).toMatchObject({ status: 'sent', stories: 2 });
     expect(today).toMatchObject({ status: 'sent', stories: 1 });
-    const [, second] = await emails();
-    expect(second).toContain('mon-0530');
+    const second = (await emails()).find((email) => email.includes('mon-0530'));
+    expect(second).toBeDefined();
     expect(second).not.toContain('sun-0500');
   });
 

@@ -20,11 +20,15 @@ topics:
       - phrases: [backdoor*]
         weight: 0.6
         needsContext: true
+      - phrases: [whatsapp]
+        weight: 0.4
+        supporting: true
     context:
       sets: [state]
     negatives:
       - phrases: [ransomware]
         factor: 0
+    masks: [backdoor pilot]
 `,
   'small.yaml',
 );
@@ -48,6 +52,25 @@ describe('classifier scoring', () => {
 
     expect(alone[0]?.score).toBe(0.12);
     expect(withContext[0]?.score).toBe(0.6);
+  });
+
+  it('counts a supporting phrase only in part when no main signal of the topic matched', () => {
+    const alone = small.scoreAll({ title: '', summary: 'WhatsApp is popular.' });
+    const backingUp = small.scoreAll({ title: '', summary: 'WhatsApp adds end-to-end encryption.' });
+
+    expect(alone[0]?.score).toBe(0.2);
+    expect(backingUp[0]?.score).toBe(0.76);
+  });
+
+  it('ignores a signal inside a mask phrase but still counts the rest of the story', () => {
+    const masked = small.scoreAll({ title: '', summary: 'The minister runs a backdoor pilot scheme.' });
+    const maskedBesideSignal = small.scoreAll({
+      title: '',
+      summary: 'A backdoor pilot scheme meets end-to-end encryption.',
+    });
+
+    expect(masked[0]?.score).toBe(0);
+    expect(maskedBesideSignal[0]?.evidence.map((entry) => entry.phrase)).toEqual(['end-to-end encryption']);
   });
 
   it('lets a negative phrase veto the topic', () => {

@@ -25,9 +25,9 @@ describe('quality on the project own labelled examples', () => {
     report = await evaluateFile(ownExamples);
   });
 
-  it('covers at least 40 examples, both on-topic and noise', () => {
-    expect(report.scored).toBeGreaterThanOrEqual(40);
-    expect(report.relevant.support).toBeGreaterThanOrEqual(20);
+  it('covers at least 100 examples, both on-topic and noise', () => {
+    expect(report.scored).toBeGreaterThanOrEqual(100);
+    expect(report.relevant.support).toBeGreaterThanOrEqual(50);
   });
 
   it('keeps precision and recall for "relevant or not" at 0.95 or above', () => {
@@ -41,9 +41,25 @@ describe('quality on the project own labelled examples', () => {
   });
 
   it('lets none of the hard negatives through (lottery, crypto coins, ransomware, breach, product review)', () => {
-    const hardNegatives = ['own-04', 'own-05', 'own-06', 'own-07', 'own-08', 'own-09', 'own-10', 'own-11'];
+    const hardNegatives = [
+      ...['own-04', 'own-05', 'own-06', 'own-07', 'own-08', 'own-09', 'own-10', 'own-11'],
+      // Crypto theft, ransomware (en, es), VPN and gadget reviews, sport, spy fiction, crypto prices (fr).
+      ...['own-69', 'own-70', 'own-71', 'own-74', 'own-75', 'own-81', 'own-82', 'own-83', 'own-96', 'own-99'],
+      // Crime reports that mention posts, CCTV or phone records; tabloid phone hacking; military spying.
+      ...['own-101', 'own-102', 'own-103', 'own-104', 'own-105'],
+      // A chip flaw that leaks encryption keys is a security bug, not encryption policy.
+      'own-115',
+    ];
 
     const leaked = report.falsePositives.filter((mistake) => hardNegatives.includes(mistake.id));
+
+    expect(leaked).toEqual([]);
+  });
+
+  it('keeps platform self-moderation and commentary without a state actor off platform regulation', () => {
+    const selfModeration = ['own-76', 'own-77', 'own-84', 'own-98'];
+
+    const leaked = report.falsePositives.filter((mistake) => selfModeration.includes(mistake.id));
 
     expect(leaked).toEqual([]);
   });

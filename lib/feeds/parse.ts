@@ -1,0 +1,252 @@
+import Parser from 'rss-parser';
+import { FeedError, FeedParseError } from './errors.ts';
+import { prepareXml, repairEntities } from './prepare-xml.ts';
+
+/** One feed entry as the feed gave it: text still raw (possibly HTML), links possibly relative. */
+export interface RawFeedItem {
+  title?: string | undefined;
+  /** False when the feed declared the title as plain text (Atom type="text"), so "<" is literal. */
+  titleIsHtml: boolean;
+  link?: string | undefined;
+  guid?: string | undefined;
+  /** RSS guid with isPermaLink not "false": the guid is the item's URL. */
+  guidIsPermaLink: boolean;
+  summaryHtml?: string | undefined;
+  contentHtml?: string | undefined;
+  /** The publication date exactly as written. */
+  published?: string | undefined;
+  language?: string | undefined;
+  /** Absolute base URL for this item's relative links (xml:base, else the feed URL). */
+  base: string;
+}
+
+export interface ParsedFeed {
+  title?: string | undefined;
+  link?: string | undefined;
+  language?: string | undefined;
+  /** Absolute base URL for the feed's relative links. */
+  base: string;
+  items: RawFeedItem[];
+}
+
+interface FeedExtra {
+  'dc:language'?: unknown;
+  language?: unknown;
+}
+
+interface ItemExtra {
+  attrs?: unknown;
+  links?: unknown;
+  guidNodes?: unknown;
+  titleNodes?: unknown;
+  published?: unknown;
+  updated?: unknown;
+  language?: unknown;
+  date?: unknown;
+  issued?: unknown;
+  id?: unknown;
+  summary?: unknown;
+  'content:encoded'?: unknown;
+}
+
+// Built once: the xml2js parser inside is reusable, and construction is not free.
+const parser = new Parser<FeedExtra, ItemExtra>({
+  defaultRSS: 2,
+  customFields: {
+    feed: ['dc:language'],
+    item: [
+      ['$', 'attrs', { keepArray: true }],
+      ['link', 'links', { keepArray: true }],
+      ['guid', 'guidNodes', { keepArray: true }],
+      ['title', 'titleNodes', { keepArray: true }],
+      'published',
+      'updated',
+      ['dcterms:issued', 'issued'],
+    ],
+  },
+});
+
+// rss-parser turns Atom <published>/<updated> into ISO with `new Date(x).toISOString()`, which throws on an
+// unreadable date and would lose the whole feed. Dates are read later by parsePublished, so on that failure
+// the entry is parsed again without them and the raw text is kept.
+interface AtomEntryParser {
+  parseItemAtom(entry: Record<string, unknown>): Record<string, unknown>;
+}
+const atomEntryParser = parser as unknown as AtomEntryParser;
+const parseItemAtom = atomEntryParser.parseItemAtom.bind(parser);
+atomEntryParser.parseItemAtom = (entry) => {
+  try {
+    return parseItemAtom(entry);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const { published, updated, ...rest } = entry;
+    return { ...parseItemAtom(rest), published: textOf(published), updated: textOf(updated) };
+  }
+};
+
+type ParserOutput = Awaited<ReturnType<typeof parser.parseString>>;
+type ParserItem = ParserOutput['items'][number];
+
+/**
+ * Parses RSS 0.9x/1.0/2.0 or Atom XML (already decoded to a string) with rss-parser, after `prepareXml` has
+ * refused entity declarations. When strict parsing fails, HTML entities and stray ampersands are repaired and
+ * the parse is tried once more. No I/O. Failures become a `FeedParseError`.
+ */
+export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFeed> {
+  let prepared = ensureChannel(prepareXml(xml, feedUrl));
+  let output: ParserOutput;
+  try {
+    output = await parser.parseString(prepared);
+  } catch (firstError) {
+    // Valid XML (most feeds) pays nothing for entity repair; only a failed parse is retried with it.
+    const repaired = repairEntities(prepared);
+    if (repaired === prepared) throw parseError(firstError, feedUrl);
+    prepared = repaired;
+    try {
+      output = await parser.parseString(prepared);
+    } catch (error) {
+      throw parseError(error, feedUrl);
+    }
+  }
+  const root = readRoot(prepared);
+  const rootAttributes = root.attributes;
+  const base = resolveAgainst(rootAttributes['xml:base'], feedUrl) ?? feedUrl;
+  const language = textOf(output.language) ?? textOf(output['dc:language']) ?? rootAttributes['xml:lang'];
+  return {
+    title: textOf(output.title),
+    link: resolveAgainst(textOf(output.link), base),
+    language: language || undefined,
+    base,
+    items: (output.items ?? []).map((item) => toRawItem(item, base, root.name === 'feed')),
+  };
+}
+
+function toRawItem(item: ParserItem, feedBase: string, isAtom: boolean): RawFeedItem {
+  const attrs = attributesOf(item.attrs);
+  const base = resolveAgainst(attrs['xml:base'], feedBase) ?? feedBase;
+  const guidNode = firstOf(item.guidNodes);
+  const titleNode = firstOf(item.titleNodes);
+  const titleType = attributesOf(isRecord(titleNode) ? titleNode.$ : undefined).type;
+  // Atom titles are plain text unless typed html/xhtml; RSS titles often carry escaped markup.
+  return {
+    title: textOf(item.title),
+    titleIsHtml: isAtom ? titleType === 'html' || titleType === 'xhtml' : true,
+    link: chooseLink(item.links, base) ?? textOf(item.link),
+    guid: textOf(guidNode) ?? textOf(item.id) ?? attrs['rdf:about'],
+    guidIsPermaLink:
+      guidNode !== undefined &&
+      attributesOf(isRecord(guidNode) ? guidNode.$ : undefined).isPermaLink !== 'false',
+    summaryHtml: textOf(item.summary) ?? (isAtom ? undefined : textOf(item.content)),
+    contentHtml: textOf(item['content:encoded']) ?? (isAtom ? textOf(item.content) : undefined),
+    published:
+      textOf(item.published) ??
+      textOf(item.pubDate) ??
+      textOf(item.date) ??
+      textOf(item.issued) ??
+      textOf(item.updated),
+    language: textOf(item.language) ?? attrs['xml:lang'],
+    base,
+  };
+}
+
+/** Picks the item's web page among Atom links (rel="alternate", HTML first) or takes the RSS link. */
+function chooseLink(links: unknown, base: string): string | undefined {
+  if (!Array.isArray(links)) return undefined;
+  let fallback: string | undefined;
+  let alternate: string | undefined;
+  for (const node of links) {
+    if (typeof node === 'string') return node.trim() || undefined;
+    const attrs = attributesOf(isRecord(node) ? node.$ : undefined);
+    if (attrs.href === undefined) {
+      const text = textOf(node);
+      if (text) return text;
+      continue;
+    }
+    const href = attrs['xml:base']
+      ? (resolveAgainst(attrs.href, resolveAgainst(attrs['xml:base'], base) ?? base) ?? attrs.href)
+      : attrs.href;
+    const rel = attrs.rel ?? 'alternate';
+    if (rel === 'alternate' && (attrs.type === undefined || attrs.type.includes('html'))) return href;
+    if (rel === 'alternate') alternate ??= href;
+    fallback ??= href;
+  }
+  return alternate ?? fallback;
+}
+
+/** Flattens what xml2js produced for an element (string, {_: text}, nested objects) into its text. */
+function textOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return textOf(value[0]);
+  if (!isRecord(value)) return undefined;
+  if (typeof value._ === 'string') return value._;
+  const parts: string[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    if (key === '$') continue;
+    const nested = Array.isArray(child) ? child.map(textOf) : [textOf(child)];
+    for (const text of nested) if (text) parts.push(text);
+  }
+  return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
+function firstOf(value: unknown): unknown {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function attributesOf(value: unknown): Record<string, string | undefined> {
+  if (!isRecord(value)) return {};
+  const attributes: Record<string, string | undefined> = {};
+  for (const [key, attribute] of Object.entries(value)) {
+    if (typeof attribute === 'string') attributes[key] = attribute;
+  }
+  return attributes;
+}
+
+function readRoot(xml: string): { name: string | undefined; attributes: Record<string, string | undefined> } {
+  const root = /<(?:[A-Za-z_][\w.-]*:)?(feed|rss|RDF)\b([^>]*)>/.exec(xml.slice(0, 8192));
+  const attributes: Record<string, string | undefined> = {};
+  for (const match of (root?.[2] ?? '').matchAll(/(xml:(?:lang|base))\s*=\s*(["'])(.*?)\2/g)) {
+    if (match[1] !== undefined) attributes[match[1]] = match[3];
+  }
+  return { name: root?.[1], attributes };
+}
+
+/**
+ * Old feeds sometimes have no `<channel>`: `<rss>` gets one around its content and `<rdf:RDF>` an empty one, so
+ * their items are read instead of crashing the parser.
+ */
+function ensureChannel(xml: string): string {
+  if (/<channel[\s>/]/.test(xml)) return xml;
+  const root = /<(rss|rdf:RDF)\b[^>]*>/.exec(xml);
+  if (root === null || root[0].endsWith('/>')) return xml;
+  const afterRoot = root.index + root[0].length;
+  if (root[1] === 'rdf:RDF') return `${xml.slice(0, afterRoot)}<channel></channel>${xml.slice(afterRoot)}`;
+  const close = xml.lastIndexOf('</rss>');
+  if (close === -1) return xml;
+  return `${xml.slice(0, afterRoot)}<channel>${xml.slice(afterRoot, close)}</channel>${xml.slice(close)}`;
+}
+
+function resolveAgainst(link: string | undefined, base: string): string | undefined {
+  if (link === undefined || link.trim() === '') return undefined;
+  try {
+    return new URL(link.trim(), base).href;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseError(error: unknown, feedUrl: string): FeedError {
+  if (error instanceof FeedError) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new FeedParseError(`The document is not a readable RSS or Atom feed: ${oneLine(detail)}`, feedUrl, {
+    cause: error,
+  });
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ', ').trim();
+}
