@@ -57,7 +57,7 @@ export async function deliverJob(job: DeliveryJob, deps: DeliveryDependencies): 
     deps.subscribers.get(job.subscriberId),
     deps.deliveries.ledger(job.subscriberId),
   ]);
-  if (!subscriber || subscriber.status !== 'active') {
+  if (subscriber?.status !== 'active') {
     return {
       ...base,
       status: 'skipped',

@@ -20,6 +20,12 @@ export async function previewDigest(
   };
   const storiesByTopic = await deps.reader.storiesByTopic(subscriber.topics, new Date(window.start), now);
   const alreadySent = (await deps.deliveries.ledger(subscriber.id)).sent;
-  const digest = composeDigest({ subscriber, window, storiesByTopic, alreadySent, topicNames: deps.topicNames });
+  const digest = composeDigest({
+    subscriber,
+    window,
+    storiesByTopic,
+    alreadySent,
+    topicNames: deps.topicNames,
+  });
   return digest && renderDigest(digest, { subscriber, ...deps.linksFor(subscriber) });
 }

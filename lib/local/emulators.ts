@@ -1,11 +1,6 @@
-import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import dynalite from 'dynalite';
-import { buildApp } from 'fauxqs';
+import { Worker } from 'node:worker_threads';
 
-/** The AWS API emulators running inside this process. */
+/** The AWS API emulators, running on a worker thread of this process. */
 export interface Emulators {
   dynamodbEndpoint: string;
   sqsEndpoint: string;
@@ -20,43 +15,47 @@ export interface EmulatorOptions {
   sqsPort?: number;
 }
 
-/** Starts dynalite (DynamoDB API) and fauxqs (SQS API) on loopback. */
-export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
-  let storePath: string | undefined;
-  if (options.dataDir) {
-    storePath = path.join(options.dataDir, 'dynamodb');
-    await mkdir(storePath, { recursive: true });
-  }
-  const dynamo: Server = dynalite({ path: storePath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    dynamo.once('error', reject);
-    dynamo.listen(options.dynamodbPort ?? 0, '127.0.0.1', () => resolve());
-  });
-  const dynamoPort = (dynamo.address() as AddressInfo).port;
-
-  // buildApp rather than startFauxqs: startFauxqs listens on every interface, and a laptop's queue
-  // emulator has no business answering the network.
-  const sqs = buildApp({ logger: false });
-  let sqsPort: number;
-  try {
-    const address = await sqs.listen({ port: options.sqsPort ?? 0, host: '127.0.0.1' });
-    sqsPort = Number(new URL(address).port);
-  } catch (error) {
-    await closeServer(dynamo);
-    throw error;
-  }
-
-  return {
-    dynamodbEndpoint: `http://127.0.0.1:${dynamoPort}`,
-    sqsEndpoint: `http://127.0.0.1:${sqsPort}`,
-    async stop() {
-      await sqs.close();
-      await closeServer(dynamo);
-    },
-  };
+/** The emulators could not start (a port in use, a store locked by another process). */
+export class EmulatorStartError extends Error {
+  override name = 'EmulatorStartError';
 }
 
-function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections?.();
-  return new Promise((resolve) => server.close(() => resolve()));
+type WorkerMessage =
+  | { type: 'ready'; dynamodbPort: number; sqsPort: number }
+  | { type: 'failed'; message: string }
+  | { type: 'stopped' };
+
+/** Starts dynalite (DynamoDB API) and fauxqs (SQS API) on loopback, on their own thread. */
+export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
+  const worker = new Worker(new URL('./emulator-worker.mjs', import.meta.url), {
+    workerData: { dataDir: options.dataDir, dynamodbPort: options.dynamodbPort, sqsPort: options.sqsPort },
+  });
+  const next = () =>
+    new Promise<WorkerMessage>((resolve, reject) => {
+      const onError = (error: Error) =>
+        reject(new EmulatorStartError(`The local emulators crashed: ${error.message}`));
+      worker.once('error', onError);
+      worker.once('message', (message: WorkerMessage) => {
+        worker.off('error', onError);
+        resolve(message);
+      });
+    });
+
+  const started = await next();
+  if (started.type !== 'ready') {
+    await worker.terminate();
+    throw new EmulatorStartError(
+      `The local DynamoDB and SQS emulators could not start: ${started.type === 'failed' ? started.message : 'no reply'}`,
+    );
+  }
+  return {
+    dynamodbEndpoint: `http://127.0.0.1:${started.dynamodbPort}`,
+    sqsEndpoint: `http://127.0.0.1:${started.sqsPort}`,
+    async stop() {
+      const stopped = next();
+      worker.postMessage({ type: 'stop' });
+      await stopped;
+      await worker.terminate();
+    },
+  };
 }

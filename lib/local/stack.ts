@@ -90,7 +90,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       async stop() {
         if (!emulators) return;
         // Clients and variables pointing at emulators about to vanish must not be reused.
-        for (const name of ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SQS', ...Object.values(QUEUES).map((q) => q.envVar)]) {
+        for (const name of [
+          'AWS_ENDPOINT_URL_DYNAMODB',
+          'AWS_ENDPOINT_URL_SQS',
+          ...Object.values(QUEUES).map((q) => q.envVar),
+        ]) {
           if (previousEnvironment[name] === undefined) delete process.env[name];
           else process.env[name] = previousEnvironment[name];
         }

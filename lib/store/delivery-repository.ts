@@ -126,7 +126,10 @@ export class DeliveryRepository {
     const month = monthOf(now);
     const keep = new Set(recentMonths(now));
     const cutoff = new Date(now.getTime() - REMEMBERED_MONTHS * 31 * DAY_MS).toISOString();
-    const names: Record<string, string> = { '#window': `${WINDOW_PREFIX}${windowKey}`, '#month': `${SENT_PREFIX}${month}` };
+    const names: Record<string, string> = {
+      '#window': `${WINDOW_PREFIX}${windowKey}`,
+      '#month': `${SENT_PREFIX}${month}`,
+    };
     const removals: string[] = [];
     for (const attribute of previous?.attributes ?? []) {
       const staleMonth = attribute.startsWith(SENT_PREFIX) && !keep.has(attribute.slice(SENT_PREFIX.length));

@@ -7,16 +7,16 @@ export interface SampleItem {
   guid?: string;
 }
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function rss2(title: string, items: readonly SampleItem[], encoding = 'utf-8'): string {
   return `<?xml version="1.0" encoding="${encoding}"?>
-<rss version="2.0"><channel><title>${escape(title)}</title><link>https://publisher.example/</link>
+<rss version="2.0"><channel><title>${escapeXml(title)}</title><link>https://publisher.example/</link>
 ${items
   .map(
-    (item) => `<item><title>${escape(item.title)}</title><link>${escape(item.link)}</link>
-<description>${escape(item.summary)}</description><pubDate>${item.published.toUTCString()}</pubDate>
-${item.guid ? `<guid isPermaLink="false">${escape(item.guid)}</guid>` : ''}</item>`,
+    (item) => `<item><title>${escapeXml(item.title)}</title><link>${escapeXml(item.link)}</link>
+<description>${escapeXml(item.summary)}</description><pubDate>${item.published.toUTCString()}</pubDate>
+${item.guid ? `<guid isPermaLink="false">${escapeXml(item.guid)}</guid>` : ''}</item>`,
   )
   .join('\n')}
 </channel></rss>`;
@@ -25,14 +25,14 @@ ${item.guid ? `<guid isPermaLink="false">${escape(item.guid)}</guid>` : ''}</ite
 export function rss1(title: string, items: readonly SampleItem[]): string {
   return `<?xml version="1.0" encoding="utf-8"?>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
-<channel rdf:about="https://rdf.example/"><title>${escape(title)}</title><link>https://rdf.example/</link><description>d</description>
-<items><rdf:Seq>${items.map((item) => `<rdf:li rdf:resource="${escape(item.link)}"/>`).join('')}</rdf:Seq></items></channel>
+<channel rdf:about="https://rdf.example/"><title>${escapeXml(title)}</title><link>https://rdf.example/</link><description>d</description>
+<items><rdf:Seq>${items.map((item) => `<rdf:li rdf:resource="${escapeXml(item.link)}"/>`).join('')}</rdf:Seq></items></channel>
 ${items
   .map(
     (
       item,
-    ) => `<item rdf:about="${escape(item.link)}"><title>${escape(item.title)}</title><link>${escape(item.link)}</link>
-<description>${escape(item.summary)}</description><dc:date>${item.published.toISOString()}</dc:date></item>`,
+    ) => `<item rdf:about="${escapeXml(item.link)}"><title>${escapeXml(item.title)}</title><link>${escapeXml(item.link)}</link>
+<description>${escapeXml(item.summary)}</description><dc:date>${item.published.toISOString()}</dc:date></item>`,
   )
   .join('\n')}
 </rdf:RDF>`;
@@ -40,13 +40,13 @@ ${items
 
 export function atom(title: string, items: readonly SampleItem[]): string {
   return `<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom"><title>${escape(title)}</title><id>urn:atom-sample</id>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>${escapeXml(title)}</title><id>urn:atom-sample</id>
 <updated>${new Date().toISOString()}</updated><link href="https://atom.example/"/>
 ${items
   .map(
-    (item) => `<entry><title>${escape(item.title)}</title><link href="${escape(item.link)}"/>
-<id>${escape(item.guid ?? item.link)}</id><updated>${item.published.toISOString()}</updated>
-<summary type="html">${escape(item.summary)}</summary></entry>`,
+    (item) => `<entry><title>${escapeXml(item.title)}</title><link href="${escapeXml(item.link)}"/>
+<id>${escapeXml(item.guid ?? item.link)}</id><updated>${item.published.toISOString()}</updated>
+<summary type="html">${escapeXml(item.summary)}</summary></entry>`,
   )
   .join('\n')}
 </feed>`;

@@ -145,7 +145,8 @@ describe('digest delivery through the queue', () => {
     expect(sent).toHaveLength(3);
     expect(outcomes.every((o) => o.status === 'sent' && o.subscriberId === reader.id)).toBe(true);
     // Each day's digest carries that day's story and no other.
-    const storiesIn = (email: string) => ['sat-0600', 'sun-0500', 'mon-0530'].filter((id) => email.includes(id));
+    const storiesIn = (email: string) =>
+      ['sat-0600', 'sun-0500', 'mon-0530'].filter((id) => email.includes(id));
     expect(sent.map(storiesIn).sort()).toEqual([['mon-0530'], ['sat-0600'], ['sun-0500']]);
     await getAppContext().subscribers.remove(reader.id);
   });

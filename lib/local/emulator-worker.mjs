@@ -1,0 +1,48 @@
+// Runs dynalite (DynamoDB API) and fauxqs (SQS API) on a worker thread, so the emulators' request
+// handling uses the second core instead of competing with the pipeline for the main thread.
+// Plain JavaScript: worker threads do not inherit the TypeScript loader.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import dynalite from 'dynalite';
+import { buildApp } from 'fauxqs';
+
+const { dataDir, dynamodbPort = 0, sqsPort = 0 } = workerData ?? {};
+
+let storePath;
+if (dataDir) {
+  storePath = path.join(dataDir, 'dynamodb');
+  mkdirSync(storePath, { recursive: true });
+}
+
+const dynamo = dynalite({ path: storePath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+// buildApp rather than startFauxqs: startFauxqs listens on every interface, and a laptop's queue
+// emulator has no business answering the network.
+const sqs = buildApp({ logger: false });
+
+try {
+  await new Promise((resolve, reject) => {
+    dynamo.once('error', reject);
+    dynamo.listen(dynamodbPort, '127.0.0.1', resolve);
+  });
+  const sqsAddress = await sqs.listen({ port: sqsPort, host: '127.0.0.1' });
+  parentPort?.postMessage({
+    type: 'ready',
+    dynamodbPort: dynamo.address().port,
+    sqsPort: Number(new URL(sqsAddress).port),
+  });
+} catch (error) {
+  parentPort?.postMessage({
+    type: 'failed',
+    message: error instanceof Error ? error.message : String(error),
+  });
+}
+
+parentPort?.on('message', async (message) => {
+  if (message?.type !== 'stop') return;
+  await sqs.close();
+  dynamo.closeAllConnections?.();
+  // dynalite closes its LevelDB store when the server closes, so data is flushed before exit.
+  await new Promise((resolve) => dynamo.close(resolve));
+  parentPort?.postMessage({ type: 'stopped' });
+});
