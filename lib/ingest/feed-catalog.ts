@@ -38,9 +38,14 @@ export function loadFeedCatalog(filePath: string = defaultFeedCatalogPath): Feed
   const parsed = catalogSchema.safeParse(document);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const [, index, field] = issue?.path ?? [];
+    if (!issue?.path.length) {
+      throw new FeedCatalogError(
+        `${filePath}: expected a YAML mapping with a "feeds:" list of { name, url, language }.`,
+      );
+    }
+    const [, index, field] = issue.path;
     const where = typeof index === 'number' ? `feeds[${index}]${field ? `.${String(field)}` : ''}` : 'feeds';
-    throw new FeedCatalogError(`${filePath}: ${where}: expected ${issue?.message ?? 'a valid entry'}.`);
+    throw new FeedCatalogError(`${filePath}: ${where}: expected ${issue.message}.`);
   }
   return parsed.data.feeds;
 }

@@ -46,8 +46,14 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const stack = await startLocalStack(options);
   resetAppContext();
   resetDeliveryDependencies();
-  const context = getAppContext();
-  if (options.seed !== false && options.dataDir) await seedOnFirstStart(options.dataDir);
+  let context: ReturnType<typeof getAppContext>;
+  try {
+    context = getAppContext();
+    if (options.seed !== false && options.dataDir) await seedOnFirstStart(options.dataDir);
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
 
   let tally: RoundTally = { polls: [], deliveries: [], failedMessages: 0 };
   const pollConsumer = createQueueConsumer({

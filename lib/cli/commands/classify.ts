@@ -60,7 +60,7 @@ function openInput(file: string): Promise<Readable> {
 export function registerClassifyCommand(program: Command): void {
   program
     .command('classify')
-    .description('Classify stories from JSON Lines ({"id","title","summary"}); one JSON line out per story')
+    .description('classify stories from JSON Lines ({"id","title","summary"}); one JSON line out per story')
     .option('--input <file>', 'read stories from this file instead of standard input')
     .option('--topics <file>', 'topic pack to use instead of config/topics.yaml')
     .action(async (options: { input?: string; topics?: string }) => {

@@ -92,7 +92,7 @@ function openInput(file: string): Promise<Readable> {
 export function registerEvalCommand(program: Command): void {
   program
     .command('eval')
-    .description('Measure the classifier on labelled JSON Lines: precision, recall and F1, then its mistakes')
+    .description('measure the classifier on labelled JSON Lines: precision, recall and F1, then its mistakes')
     .argument('<file>', 'labelled JSON Lines: {"id","title","summary","labels":[...],"uncertain"?}')
     .option('--json', 'print the metrics and mistakes as JSON')
     .option('--topics <file>', 'topic pack to use instead of config/topics.yaml')

@@ -14,6 +14,7 @@ import { errorJson, errorLine, UsageError } from '../errors.ts';
 export interface PollAllOptions {
   allowPrivateNetworks: boolean;
   json: boolean;
+  dataDir?: string | undefined;
 }
 
 export interface PollCommandOptions {
@@ -41,6 +42,7 @@ export interface PollReport {
 }
 
 interface PollFlags {
+  dataDir?: string;
   json?: boolean;
   all?: boolean;
   allowPrivateNetworks?: boolean;
@@ -55,10 +57,14 @@ export function registerPollCommand(program: Command, options: PollCommandOption
   const stderr = options.stderr ?? process.stderr;
   program
     .command('poll')
-    .description('Fetch, parse and classify one feed without storing anything, and show what was found')
+    .description('fetch, parse and classify one feed without storing anything, and show what was found')
     .argument('[url]', 'the feed URL (http or https)')
     .option('--json', 'print JSON instead of a table')
     .option('--all', 'poll every enabled feed once on the local stack')
+    .option(
+      '--data-dir <path>',
+      'with --all: folder for local data (default: $CIPHERWATCH_HOME or ./.cipherwatch)',
+    )
     .option('--allow-private-networks', 'allow feeds on loopback and private networks (local testing only)')
     .action(async (url: string | undefined, flags: PollFlags) => {
       const json = flags.json === true;
@@ -71,7 +77,7 @@ export function registerPollCommand(program: Command, options: PollCommandOption
               'poll --all needs the local stack, which is not wired into this command yet',
             );
           }
-          process.exitCode = await options.runAll({ allowPrivateNetworks, json });
+          process.exitCode = await options.runAll({ allowPrivateNetworks, json, dataDir: flags.dataDir });
           return;
         }
         if (url === undefined) throw new UsageError('give the URL of a feed to poll, or --all');
