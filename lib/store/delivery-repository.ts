@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionally } from './conditional.ts';
 
 export type ClaimOutcome = 'claimed' | 'already-sent' | 'in-progress';
 
@@ -67,8 +67,8 @@ export class DeliveryRepository {
       at: now.toISOString(),
       leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
     };
-    try {
-      await this.client.send(
+    const claimed = await conditionally(
+      this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: ledgerKey(subscriberId),
@@ -83,19 +83,17 @@ export class DeliveryRepository {
             ':expires': expiry(now),
           },
         }),
-      );
-      return 'claimed';
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
+    if (claimed) return 'claimed';
     const current = (await this.ledger(subscriberId)).windows.get(windowKey);
     return current?.status === 'sent' ? 'already-sent' : 'in-progress';
   }
 
   /** Gives a claim back after a failed send, so the retry can take it. */
   async release(subscriberId: string, windowKey: string): Promise<void> {
-    try {
-      await this.client.send(
+    await conditionally(
+      this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: ledgerKey(subscriberId),
@@ -104,10 +102,8 @@ export class DeliveryRepository {
           ExpressionAttributeNames: { '#window': `${WINDOW_PREFIX}${windowKey}`, '#status': 'status' },
           ExpressionAttributeValues: { ':sending': 'sending' },
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 
   /**

@@ -1,15 +1,14 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
-  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Feed } from '../ingest/feed.ts';
 import type { FeedStateChange } from '../ingest/feed-state.ts';
+import { conditionally } from './conditional.ts';
+import { queryAll, scanAll } from './paging.ts';
 
 /** Only enabled feeds carry this partition of the sparse `byNextPoll` index. */
 const POLL_BUCKET = 'enabled';
@@ -24,20 +23,16 @@ export class FeedRepository {
   ) {}
 
   /** Adds a feed unless one with the same id exists; returns false when it already did. */
-  async add(feed: Feed): Promise<boolean> {
-    try {
-      await this.client.send(
+  add(feed: Feed): Promise<boolean> {
+    return conditionally(
+      this.client.send(
         new PutCommand({
           TableName: this.table,
           Item: toItem(feed),
           ConditionExpression: 'attribute_not_exists(id)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async get(id: string): Promise<Feed | undefined> {
@@ -47,37 +42,23 @@ export class FeedRepository {
 
   /** Every feed, for the operator's list. The registry is small; polling never calls this. */
   async list(): Promise<Feed[]> {
-    const feeds: Feed[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({ TableName: this.table, ExclusiveStartKey: start }),
-      );
-      for (const item of page.Items ?? []) feeds.push(fromItem(item as FeedItem));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return feeds.sort((a, b) => a.name.localeCompare(b.name));
+    const items = await scanAll<FeedItem>(this.client, this.table);
+    return items.map(fromItem).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Enabled feeds whose next poll time has passed, oldest first: one query on the sparse index. */
   async findDue(now: Date, limit = 500): Promise<Feed[]> {
-    const feeds: Feed[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'byNextPoll',
-          KeyConditionExpression: 'pollBucket = :bucket AND nextPollAt <= :now',
-          ExpressionAttributeValues: { ':bucket': POLL_BUCKET, ':now': now.toISOString() },
-          ExclusiveStartKey: start,
-          Limit: limit - feeds.length,
-        }),
-      );
-      for (const item of page.Items ?? []) feeds.push(fromItem(item as FeedItem));
-      start = page.LastEvaluatedKey;
-    } while (start && feeds.length < limit);
-    return feeds;
+    const items = await queryAll<FeedItem>(
+      this.client,
+      {
+        TableName: this.table,
+        IndexName: 'byNextPoll',
+        KeyConditionExpression: 'pollBucket = :bucket AND nextPollAt <= :now',
+        ExpressionAttributeValues: { ':bucket': POLL_BUCKET, ':now': now.toISOString() },
+      },
+      limit,
+    );
+    return items.map(fromItem);
   }
 
   /**
@@ -85,8 +66,8 @@ export class FeedRepository {
    * while its poll is under way; the poll itself then sets the real next time.
    */
   async deferNextPoll(id: string, now: Date, until: Date): Promise<void> {
-    try {
-      await this.client.send(
+    await conditionally(
+      this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { id },
@@ -94,10 +75,8 @@ export class FeedRepository {
           ConditionExpression: 'attribute_exists(id) AND nextPollAt <= :now',
           ExpressionAttributeValues: { ':until': until.toISOString(), ':now': now.toISOString() },
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 
   async remove(id: string): Promise<boolean> {
@@ -107,39 +86,34 @@ export class FeedRepository {
     return result.Attributes !== undefined;
   }
 
-  /** Turns polling on (due now) or off (with the reason shown in `feeds list`). */
-  async setEnabled(id: string, enabled: boolean, reason: string | undefined, now: Date): Promise<boolean> {
-    try {
-      await this.client.send(
+  /** Turns polling on (due now) or off (with the reason shown in `feeds list`); false for an unknown feed. */
+  setEnabled(id: string, enabled: boolean, reason: string | undefined, now: Date): Promise<boolean> {
+    const change = enabled
+      ? {
+          UpdateExpression:
+            'SET enabled = :true, pollBucket = :bucket, nextPollAt = :now, consecutiveFailures = :zero ' +
+            'REMOVE disabledReason, failingSince',
+          ExpressionAttributeValues: {
+            ':true': true,
+            ':bucket': POLL_BUCKET,
+            ':now': now.toISOString(),
+            ':zero': 0,
+          },
+        }
+      : {
+          UpdateExpression: 'SET enabled = :false, disabledReason = :reason REMOVE pollBucket',
+          ExpressionAttributeValues: { ':false': false, ':reason': reason ?? 'Disabled by an operator.' },
+        };
+    return conditionally(
+      this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { id },
           ConditionExpression: 'attribute_exists(id)',
-          ...(enabled
-            ? {
-                UpdateExpression:
-                  'SET enabled = :true, pollBucket = :bucket, nextPollAt = :now, consecutiveFailures = :zero REMOVE disabledReason, failingSince',
-                ExpressionAttributeValues: {
-                  ':true': true,
-                  ':bucket': POLL_BUCKET,
-                  ':now': now.toISOString(),
-                  ':zero': 0,
-                },
-              }
-            : {
-                UpdateExpression: 'SET enabled = :false, disabledReason = :reason REMOVE pollBucket',
-                ExpressionAttributeValues: {
-                  ':false': false,
-                  ':reason': reason ?? 'Disabled by an operator.',
-                },
-              }),
+          ...change,
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /**
@@ -160,26 +134,22 @@ export class FeedRepository {
         values[`:${field}`] = value;
       }
     }
-    try {
-      await this.client.send(
+    const clauses = [
+      set.length ? `SET ${set.join(', ')}` : '',
+      remove.length ? `REMOVE ${remove.join(', ')}` : '',
+    ];
+    await conditionally(
+      this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { id },
           ConditionExpression: 'attribute_exists(id)',
-          UpdateExpression: [
-            set.length ? `SET ${set.join(', ')}` : '',
-            remove.length ? `REMOVE ${remove.join(', ')}` : '',
-          ]
-            .filter(Boolean)
-            .join(' '),
+          UpdateExpression: clauses.filter(Boolean).join(' '),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
         }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return;
-      throw error;
-    }
+      ),
+    );
   }
 }
 

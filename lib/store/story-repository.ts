@@ -1,7 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Story, StorySource } from '../stories/story.ts';
 import { batchGet, batchWrite } from './batch.ts';
+import { conditionally } from './conditional.ts';
+import { queryAll } from './paging.ts';
 import { mapWithConcurrency } from './retry.ts';
 
 /** A topic index item: enough to find, rank and cluster a story without reading it. */
@@ -101,28 +102,21 @@ export class StoryRepository {
 
   /** Index entries for a topic first seen in [start, end): one query per UTC day the window touches. */
   async topicWindow(topic: string, start: Date, end: Date): Promise<TopicIndexEntry[]> {
-    const entries: TopicIndexEntry[] = [];
-    for (const day of daysBetween(start, end)) {
-      let exclusiveStart: Record<string, unknown> | undefined;
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: {
-              ':pk': topicPartition(topic, day),
-              ':from': start.toISOString(),
-              // '~' sorts after every id character, so the bound includes all of `end`'s instant's prefix.
-              ':to': `${new Date(end.getTime() - 1).toISOString()}~`,
-            },
-            ExclusiveStartKey: exclusiveStart,
-          }),
-        );
-        for (const item of page.Items ?? []) entries.push(item as TopicIndexEntry);
-        exclusiveStart = page.LastEvaluatedKey;
-      } while (exclusiveStart);
-    }
-    return entries;
+    const days = await Promise.all(
+      daysBetween(start, end).map((day) =>
+        queryAll<TopicIndexEntry>(this.client, {
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': topicPartition(topic, day),
+            ':from': start.toISOString(),
+            // '~' sorts after every id character, so the last millisecond before `end` is included whole.
+            ':to': `${new Date(end.getTime() - 1).toISOString()}~`,
+          },
+        }),
+      ),
+    );
+    return days.flat();
   }
 
   private async create(story: Story): Promise<boolean> {
@@ -132,37 +126,33 @@ export class StoryRepository {
       sourceFeedIds: new Set(story.sources.map((source) => source.feedId)),
       expiresAt: epochSeconds(story.firstSeenAt, STORY_TTL_DAYS),
     };
-    try {
-      await this.client.send(
+    const created = await conditionally(
+      this.client.send(
         new PutCommand({
           TableName: this.table,
           Item: item,
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-    if (story.guid && isGlobalGuid(story.guid)) {
-      await this.client
-        .send(
+      ),
+    );
+    if (created && story.guid && isGlobalGuid(story.guid)) {
+      // The first story stored under a GUID keeps it; a later copy at another URL is credited to it.
+      await conditionally(
+        this.client.send(
           new PutCommand({
             TableName: this.table,
             Item: { ...guidKey(story.guid), storyId: story.id, expiresAt: item.expiresAt },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        )
-        .catch((error: unknown) => {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        });
+        ),
+      );
     }
-    return true;
+    return created;
   }
 
-  private async addSource(storyId: string, source: StorySource): Promise<boolean> {
-    try {
-      await this.client.send(
+  private addSource(storyId: string, source: StorySource): Promise<boolean> {
+    return conditionally(
+      this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: storyKey(storyId),
@@ -174,12 +164,8 @@ export class StoryRepository {
             ':feedId': source.feedId,
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** Maps a new story's id to the id already stored under the same GUID (a copy at another URL). */

@@ -1,14 +1,13 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
-  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Subscriber } from '../subscriptions/subscriber.ts';
+import { conditionally } from './conditional.ts';
+import { queryAll, scanAll } from './paging.ts';
 
 type ScheduleBucket = 'scheduled' | 'instant';
 type SubscriberItem = Subscriber & { scheduleBucket?: ScheduleBucket; nextDigestAt?: string };
@@ -24,20 +23,16 @@ export class SubscriberRepository {
   ) {}
 
   /** Stores a new subscriber; false when the email is already subscribed. */
-  async create(subscriber: Subscriber, nextDigestAt: string | undefined): Promise<boolean> {
-    try {
-      await this.client.send(
+  create(subscriber: Subscriber, nextDigestAt: string | undefined): Promise<boolean> {
+    return conditionally(
+      this.client.send(
         new PutCommand({
           TableName: this.table,
           Item: toItem(subscriber, nextDigestAt),
           ConditionExpression: 'attribute_not_exists(id)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** Replaces a subscriber's settings (topics, schedule, status) and its place in the schedule. */
@@ -52,16 +47,8 @@ export class SubscriberRepository {
 
   /** Every subscriber, for the operator's list; never on a delivery path. */
   async list(): Promise<Subscriber[]> {
-    const subscribers: Subscriber[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({ TableName: this.table, ExclusiveStartKey: start }),
-      );
-      for (const item of page.Items ?? []) subscribers.push(fromItem(item as SubscriberItem));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return subscribers.sort((a, b) => a.email.localeCompare(b.email));
+    const items = await scanAll<SubscriberItem>(this.client, this.table);
+    return items.map(fromItem).sort((a, b) => a.email.localeCompare(b.email));
   }
 
   async remove(id: string): Promise<boolean> {
@@ -83,8 +70,9 @@ export class SubscriberRepository {
 
   /** Moves a subscriber's next digest time on, once their job for this window is queued. */
   async scheduleNext(id: string, nextDigestAt: string, windowEnd: string | undefined): Promise<void> {
-    try {
-      await this.client.send(
+    // Unsubscribed or removed meanwhile (no schedule bucket): nothing to schedule.
+    await conditionally(
+      this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { id },
@@ -94,30 +82,18 @@ export class SubscriberRepository {
             : 'SET nextDigestAt = :next',
           ExpressionAttributeValues: { ':next': nextDigestAt, ...(windowEnd ? { ':end': windowEnd } : {}) },
         }),
-      );
-    } catch (error) {
-      // Unsubscribed or removed meanwhile: nothing to schedule.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 
   private async queryBucket(bucket: ScheduleBucket, upTo: string): Promise<Subscriber[]> {
-    const subscribers: Subscriber[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'byNextDigest',
-          KeyConditionExpression: 'scheduleBucket = :bucket AND nextDigestAt <= :upTo',
-          ExpressionAttributeValues: { ':bucket': bucket, ':upTo': upTo },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) subscribers.push(fromItem(item as SubscriberItem));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return subscribers;
+    const items = await queryAll<SubscriberItem>(this.client, {
+      TableName: this.table,
+      IndexName: 'byNextDigest',
+      KeyConditionExpression: 'scheduleBucket = :bucket AND nextDigestAt <= :upTo',
+      ExpressionAttributeValues: { ':bucket': bucket, ':upTo': upTo },
+    });
+    return items.map(fromItem);
   }
 }
 

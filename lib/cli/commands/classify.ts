@@ -1,23 +1,10 @@
-import { createReadStream } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { type Classifier, createClassifier } from '../../classify/classifier.ts';
 import { readJsonLines } from '../../classify/json-lines.ts';
 import { describeSchemaError, storyLineSchema } from '../../classify/labelled-item.ts';
 import { loadTopicPack } from '../../classify/topic-pack.ts';
-
-/** The stories file given with --input cannot be opened. */
-export class ClassifyInputError extends Error {
-  override name = 'ClassifyInputError';
-  constructor(
-    readonly file: string,
-    options: { cause: unknown },
-  ) {
-    const reason =
-      options.cause instanceof Error && 'code' in options.cause ? String(options.cause.code) : 'unreadable';
-    super(`cannot read ${file} (${reason})`, options);
-  }
-}
+import { openInputFile } from '../input-file.ts';
 
 /**
  * Classifies JSON Lines stories (`{"id","title","summary"}`) and writes one JSON line per story; a malformed
@@ -48,14 +35,6 @@ export async function runClassify(
   return { classified, failed };
 }
 
-function openInput(file: string): Promise<Readable> {
-  return new Promise((resolve, reject) => {
-    const stream = createReadStream(file);
-    stream.once('open', () => resolve(stream));
-    stream.once('error', (cause) => reject(new ClassifyInputError(file, { cause })));
-  });
-}
-
 /** Adds `cipherwatch classify [--input FILE] [--topics FILE]`. */
 export function registerClassifyCommand(program: Command): void {
   program
@@ -66,7 +45,7 @@ export function registerClassifyCommand(program: Command): void {
     .action(async (options: { input?: string; topics?: string }) => {
       // Errors go up to main, which prints them as one line.
       const classifier = createClassifier(loadTopicPack(options.topics));
-      const input = options.input ? await openInput(options.input) : process.stdin;
+      const input = options.input ? await openInputFile(options.input) : process.stdin;
       await runClassify(input, process.stdout, classifier);
     });
 }

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { type Classifier, createClassifier } from '../../classify/classifier.ts';
@@ -6,24 +5,12 @@ import { type EvaluationReport, evaluate, type Metrics, type Mistake } from '../
 import { readJsonLines } from '../../classify/json-lines.ts';
 import { describeSchemaError, type LabelledItem, labelledItemSchema } from '../../classify/labelled-item.ts';
 import { loadTopicPack } from '../../classify/topic-pack.ts';
+import { openInputFile } from '../input-file.ts';
 
 /** A labelled line that could not be read; it is left out of the scores. */
 export interface SkippedLine {
   line: number;
   error: string;
-}
-
-/** A labelled file that cannot be read at all. */
-export class EvalInputError extends Error {
-  override name = 'EvalInputError';
-  constructor(
-    readonly file: string,
-    options: { cause: unknown },
-  ) {
-    const reason =
-      options.cause instanceof Error && 'code' in options.cause ? String(options.cause.code) : 'unreadable';
-    super(`cannot read ${file} (${reason})`, options);
-  }
 }
 
 /** Reads labelled JSON Lines and scores them; malformed lines are collected, not fatal. */
@@ -80,14 +67,6 @@ export function formatEvaluation(report: EvaluationReport, skipped: readonly Ski
   return `${lines.join('\n')}\n`;
 }
 
-function openInput(file: string): Promise<Readable> {
-  return new Promise((resolve, reject) => {
-    const stream = createReadStream(file);
-    stream.once('open', () => resolve(stream));
-    stream.once('error', (cause) => reject(new EvalInputError(file, { cause })));
-  });
-}
-
 /** Adds `cipherwatch eval FILE [--json] [--topics FILE]`. */
 export function registerEvalCommand(program: Command): void {
   program
@@ -99,7 +78,7 @@ export function registerEvalCommand(program: Command): void {
     .action(async (file: string, options: { json?: boolean; topics?: string }) => {
       // Errors go up to main, which prints them as one line.
       const classifier = createClassifier(loadTopicPack(options.topics));
-      const { report, skipped } = await runEval(await openInput(file), classifier);
+      const { report, skipped } = await runEval(await openInputFile(file), classifier);
       process.stdout.write(
         options.json
           ? `${JSON.stringify({ ...report, skipped }, null, 2)}\n`
