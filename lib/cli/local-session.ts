@@ -1,4 +1,4 @@
-import { type AppContext, getAppContext } from '../app/context.ts';
+import { type AppContext, getAppContext, resetAppContext } from '../app/context.ts';
 import { getConfig } from '../config.ts';
 import { startLocalStack } from '../local/stack.ts';
 import { createTerminalLog, setLog } from '../log.ts';
@@ -15,6 +15,8 @@ export async function withLocalData<T>(
   const dataDir = resolveDataDir(options);
   setLog(createTerminalLog(getConfig().logLevel === 'info' ? 'warn' : getConfig().logLevel));
   const stack = await startLocalStack({ dataDir });
+  // The context is built for this data folder and these endpoints.
+  resetAppContext();
   try {
     return await work(getAppContext());
   } finally {

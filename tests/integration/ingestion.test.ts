@@ -1,17 +1,17 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import iconv from 'iconv-lite';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as pollFeedsHandler } from '../../functions/poll-feeds.ts';
 import { handler as schedulePollsHandler } from '../../functions/schedule-polls.ts';
 import { getAppContext } from '../../lib/app/context.ts';
 import { getDocumentClient, getSqsClient } from '../../lib/aws/clients.ts';
 import { TABLES } from '../../lib/aws/resources.ts';
-import { buildProgram } from '../../lib/cli/main.ts';
 import { type Feed, newFeed } from '../../lib/ingest/feed.ts';
 import { createQueueConsumer } from '../../lib/local/event-source.ts';
 import type { Story } from '../../lib/stories/story.ts';
 import { type FeedServer, startFeedServer } from '../helpers/feed-server.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
+import { runCli } from '../helpers/run-cli.ts';
 import { atom, hoursAgo, rss1, rss2, type SampleItem } from '../helpers/sample-feeds.ts';
 
 const ENCRYPTION_DEMAND: SampleItem = {
@@ -193,7 +193,7 @@ describe('feed ingestion through the queues', () => {
     expect(Date.parse(failing?.nextPollAt ?? '')).toBeGreaterThan(startedAt + 7 * 60_000);
     expect((await storedStories()).some((story) => story.title === FACIAL_RECOGNITION.title)).toBe(true);
 
-    const output = await runCli(['feeds', 'list']);
+    const { stdout: output } = await runCli(['feeds', 'list']);
     expect(output).toMatch(/atom\.xml\s+failing/);
     expect(output).toMatch(/503/);
   });
@@ -209,17 +209,3 @@ describe('feed ingestion through the queues', () => {
     expect(recovered?.lastError).toBeUndefined();
   });
 });
-
-async function runCli(args: string[]): Promise<string> {
-  let output = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    output += String(chunk);
-    return true;
-  });
-  try {
-    await buildProgram().parseAsync(['node', 'cipherwatch', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return output;
-}
