@@ -55,10 +55,9 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     name: 'cipherwatch-feeds',
     envVar: 'FEEDS_TABLE',
     partitionKey: string('id'),
-    // Sparse: only enabled feeds carry `pollBucket`, so "which feeds are due" is one query.
-    globalIndexes: [
-      { name: 'byNextPoll', partitionKey: string('pollBucket'), sortKey: string('nextPollAt') },
-    ],
+    // Sparse: only enabled feeds carry `pollBucket`, so "which feeds are due" is one query. The sort key
+    // is `<nextPollAt>#<id>`: unique, so pages never split between equal times.
+    globalIndexes: [{ name: 'byNextPoll', partitionKey: string('pollBucket'), sortKey: string('pollSlot') }],
   },
   stories: {
     id: 'stories',
@@ -78,8 +77,9 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     // The id is a hash of the lower-cased email, so "look up by email" is a GetItem, not an index.
     globalIndexes: [
       // Sparse: only active subscribers carry `scheduleBucket` ('scheduled' or 'instant'), so "whose
-      // digest is due" and "who wants instant alerts" are single queries.
-      { name: 'byNextDigest', partitionKey: string('scheduleBucket'), sortKey: string('nextDigestAt') },
+      // digest is due" and "who wants instant alerts" are single queries. The sort key is
+      // `<nextDigestAt>#<id>`: unique, so pages never split between the many readers due at 08:00.
+      { name: 'byNextDigest', partitionKey: string('scheduleBucket'), sortKey: string('digestSlot') },
     ],
   },
   deliveries: {

@@ -13,7 +13,12 @@ import { queryAll, scanAll } from './paging.ts';
 /** Only enabled feeds carry this partition of the sparse `byNextPoll` index. */
 const POLL_BUCKET = 'enabled';
 
-type FeedItem = Feed & { pollBucket?: string };
+type FeedItem = Feed & { pollBucket?: string; pollSlot?: string };
+
+/** The index sort key: the next poll time, made unique by the feed id. */
+const pollSlot = (nextPollAt: string, id: string) => `${nextPollAt}#${id}`;
+/** Sorts after every `<time>#<id>` slot of that time, so "due by now" includes now. */
+const slotsUpTo = (time: Date) => `${time.toISOString()}~`;
 
 /** The feeds registry: one item per feed, keyed by the hash of its URL. */
 export class FeedRepository {
@@ -53,8 +58,8 @@ export class FeedRepository {
       {
         TableName: this.table,
         IndexName: 'byNextPoll',
-        KeyConditionExpression: 'pollBucket = :bucket AND nextPollAt <= :now',
-        ExpressionAttributeValues: { ':bucket': POLL_BUCKET, ':now': now.toISOString() },
+        KeyConditionExpression: 'pollBucket = :bucket AND pollSlot <= :now',
+        ExpressionAttributeValues: { ':bucket': POLL_BUCKET, ':now': slotsUpTo(now) },
       },
       limit,
     );
@@ -71,9 +76,13 @@ export class FeedRepository {
         new UpdateCommand({
           TableName: this.table,
           Key: { id },
-          UpdateExpression: 'SET nextPollAt = :until',
+          UpdateExpression: 'SET nextPollAt = :until, pollSlot = :slot',
           ConditionExpression: 'attribute_exists(id) AND nextPollAt <= :now',
-          ExpressionAttributeValues: { ':until': until.toISOString(), ':now': now.toISOString() },
+          ExpressionAttributeValues: {
+            ':until': until.toISOString(),
+            ':slot': pollSlot(until.toISOString(), id),
+            ':now': now.toISOString(),
+          },
         }),
       ),
     );
@@ -91,17 +100,18 @@ export class FeedRepository {
     const change = enabled
       ? {
           UpdateExpression:
-            'SET enabled = :true, pollBucket = :bucket, nextPollAt = :now, consecutiveFailures = :zero ' +
+            'SET enabled = :true, pollBucket = :bucket, nextPollAt = :now, pollSlot = :slot, consecutiveFailures = :zero ' +
             'REMOVE disabledReason, failingSince',
           ExpressionAttributeValues: {
             ':true': true,
             ':bucket': POLL_BUCKET,
             ':now': now.toISOString(),
+            ':slot': pollSlot(now.toISOString(), id),
             ':zero': 0,
           },
         }
       : {
-          UpdateExpression: 'SET enabled = :false, disabledReason = :reason REMOVE pollBucket',
+          UpdateExpression: 'SET enabled = :false, disabledReason = :reason REMOVE pollBucket, pollSlot',
           ExpressionAttributeValues: { ':false': false, ':reason': reason ?? 'Disabled by an operator.' },
         };
     return conditionally(
@@ -125,7 +135,11 @@ export class FeedRepository {
     const remove: string[] = [];
     const values: Record<string, unknown> = {};
     const names: Record<string, string> = {};
-    const fields = { ...change, pollBucket: change.enabled ? POLL_BUCKET : undefined };
+    const fields = {
+      ...change,
+      pollBucket: change.enabled ? POLL_BUCKET : undefined,
+      pollSlot: change.enabled ? pollSlot(change.nextPollAt, id) : undefined,
+    };
     for (const [field, value] of Object.entries(fields)) {
       names[`#${field}`] = field;
       if (value === undefined) remove.push(`#${field}`);
@@ -154,10 +168,12 @@ export class FeedRepository {
 }
 
 function toItem(feed: Feed): FeedItem {
-  return { ...feed, pollBucket: feed.enabled ? POLL_BUCKET : undefined };
+  return feed.enabled
+    ? { ...feed, pollBucket: POLL_BUCKET, pollSlot: pollSlot(feed.nextPollAt, feed.id) }
+    : { ...feed };
 }
 
 function fromItem(item: FeedItem): Feed {
-  const { pollBucket: _bucket, ...feed } = item;
+  const { pollBucket: _bucket, pollSlot: _slot, ...feed } = item;
   return feed;
 }

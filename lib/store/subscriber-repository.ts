@@ -10,7 +10,14 @@ import { conditionally } from './conditional.ts';
 import { queryAll, scanAll } from './paging.ts';
 
 type ScheduleBucket = 'scheduled' | 'instant';
-type SubscriberItem = Subscriber & { scheduleBucket?: ScheduleBucket; nextDigestAt?: string };
+type SubscriberItem = Subscriber & {
+  scheduleBucket?: ScheduleBucket;
+  nextDigestAt?: string;
+  digestSlot?: string;
+};
+
+/** The index sort key: the next digest time, made unique by the subscriber id. */
+const digestSlot = (nextDigestAt: string, id: string) => `${nextDigestAt}#${id}`;
 
 /** Instant subscribers sit in the index under one constant sort key. */
 const INSTANT_SORT_KEY = 'instant';
@@ -60,12 +67,13 @@ export class SubscriberRepository {
 
   /** Active daily and weekly subscribers whose next digest time has passed. */
   async findDue(now: Date): Promise<Subscriber[]> {
-    return this.queryBucket('scheduled', now.toISOString());
+    // '~' sorts after every `<time>#<id>` slot of that time, so "due by now" includes now.
+    return this.queryBucket('scheduled', `${now.toISOString()}~`);
   }
 
   /** Active subscribers who want instant alerts. */
   async listInstant(): Promise<Subscriber[]> {
-    return this.queryBucket('instant', INSTANT_SORT_KEY);
+    return this.queryBucket('instant', `${INSTANT_SORT_KEY}~`);
   }
 
   /** Moves a subscriber's next digest time on, once their job for this window is queued. */
@@ -78,9 +86,13 @@ export class SubscriberRepository {
           Key: { id },
           ConditionExpression: 'attribute_exists(scheduleBucket)',
           UpdateExpression: windowEnd
-            ? 'SET nextDigestAt = :next, lastWindowEnd = :end'
-            : 'SET nextDigestAt = :next',
-          ExpressionAttributeValues: { ':next': nextDigestAt, ...(windowEnd ? { ':end': windowEnd } : {}) },
+            ? 'SET nextDigestAt = :next, digestSlot = :slot, lastWindowEnd = :end'
+            : 'SET nextDigestAt = :next, digestSlot = :slot',
+          ExpressionAttributeValues: {
+            ':next': nextDigestAt,
+            ':slot': digestSlot(nextDigestAt, id),
+            ...(windowEnd ? { ':end': windowEnd } : {}),
+          },
         }),
       ),
     );
@@ -90,7 +102,7 @@ export class SubscriberRepository {
     const items = await queryAll<SubscriberItem>(this.client, {
       TableName: this.table,
       IndexName: 'byNextDigest',
-      KeyConditionExpression: 'scheduleBucket = :bucket AND nextDigestAt <= :upTo',
+      KeyConditionExpression: 'scheduleBucket = :bucket AND digestSlot <= :upTo',
       ExpressionAttributeValues: { ':bucket': bucket, ':upTo': upTo },
     });
     return items.map(fromItem);
@@ -100,12 +112,23 @@ export class SubscriberRepository {
 function toItem(subscriber: Subscriber, nextDigestAt: string | undefined): SubscriberItem {
   if (subscriber.status !== 'active') return { ...subscriber };
   if (subscriber.frequency === 'instant') {
-    return { ...subscriber, scheduleBucket: 'instant', nextDigestAt: INSTANT_SORT_KEY };
+    return {
+      ...subscriber,
+      scheduleBucket: 'instant',
+      digestSlot: digestSlot(INSTANT_SORT_KEY, subscriber.id),
+    };
   }
-  return nextDigestAt ? { ...subscriber, scheduleBucket: 'scheduled', nextDigestAt } : { ...subscriber };
+  return nextDigestAt
+    ? {
+        ...subscriber,
+        scheduleBucket: 'scheduled',
+        nextDigestAt,
+        digestSlot: digestSlot(nextDigestAt, subscriber.id),
+      }
+    : { ...subscriber };
 }
 
 function fromItem(item: SubscriberItem): Subscriber {
-  const { scheduleBucket: _bucket, nextDigestAt: _next, ...subscriber } = item;
+  const { scheduleBucket: _bucket, nextDigestAt: _next, digestSlot: _slot, ...subscriber } = item;
   return subscriber;
 }
