@@ -1,5 +1,5 @@
 import { sentenceAround } from './evidence-sentence.ts';
-import { PhraseIndex } from './phrase-index.ts';
+import { PhraseIndex, type PhraseMatchSink } from './phrase-index.ts';
 import { toPlainText } from './plain-text.ts';
 import { type Token, tokenize } from './tokens.ts';
 import type { TopicPack } from './topic-pack.ts';
@@ -125,31 +125,17 @@ export function createClassifier(pack: TopicPack): Classifier {
   ): TopicMatch[] {
     const title = toPlainText(text.title);
     const summary = toPlainText(text.summary);
-    const states: TopicState[] = pack.topics.map(() => ({
-      hits: new Map(),
-      masks: [],
-      hasContext: false,
-      negativeFactor: 1,
-    }));
-    let inTitle = true;
-    const record = (target: Target, first: number, last: number) => {
-      const state = states[target.topic] as TopicState;
-      if (target.role === 'context') state.hasContext = true;
-      else if (target.role === 'negative')
-        state.negativeFactor = Math.min(state.negativeFactor, target.value);
-      else if (target.role === 'mask') state.masks.push({ inTitle, first, last });
-      else if (!state.hits.has(target.phraseKey) && !isMasked(state.masks, inTitle, first, last))
-        state.hits.set(target.phraseKey, { target, inTitle, first, last });
-    };
+    const sheet = new ScoreSheet(pack.topics.length);
     const titleTokens = tokenize(title);
     const summaryTokens = tokenize(summary);
-    index.scan(titleTokens, record);
-    inTitle = false;
-    index.scan(summaryTokens, record);
+    index.scan(titleTokens, sheet);
+    sheet.inTitle = false;
+    index.scan(summaryTokens, sheet);
+    const states = sheet.states;
 
     return pack.topics.map((topic, topicIndex): TopicMatch => {
-      const state = states[topicIndex] as TopicState;
-      if (state.hits.size === 0) return { id: topic.id, score: 0, evidence: [] };
+      const state = states[topicIndex];
+      if (state === undefined || state.hits.size === 0) return { id: topic.id, score: 0, evidence: [] };
       let hasMainSignal = false;
       for (const hit of state.hits.values()) if (!hit.target.supporting) hasMainSignal = true;
       const weighted = Array.from(state.hits.values(), (hit) => ({
@@ -179,6 +165,30 @@ export function createClassifier(pack: TopicPack): Classifier {
       return { relevant: topics.length > 0, topics };
     },
   };
+}
+
+/** What one story's scan found, per topic; a topic's state exists only once a phrase of it was found. */
+class ScoreSheet implements PhraseMatchSink<Target> {
+  readonly states: (TopicState | undefined)[];
+  inTitle = true;
+
+  constructor(topicCount: number) {
+    this.states = new Array<TopicState | undefined>(topicCount).fill(undefined);
+  }
+
+  match(target: Target, first: number, last: number): void {
+    let state = this.states[target.topic];
+    if (state === undefined) {
+      state = { hits: new Map(), masks: [], hasContext: false, negativeFactor: 1 };
+      this.states[target.topic] = state;
+    }
+    const inTitle = this.inTitle;
+    if (target.role === 'context') state.hasContext = true;
+    else if (target.role === 'negative') state.negativeFactor = Math.min(state.negativeFactor, target.value);
+    else if (target.role === 'mask') state.masks.push({ inTitle, first, last });
+    else if (!state.hits.has(target.phraseKey) && !isMasked(state.masks, inTitle, first, last))
+      state.hits.set(target.phraseKey, { target, inTitle, first, last });
+  }
 }
 
 function isMasked(masks: readonly Span[], inTitle: boolean, first: number, last: number): boolean {

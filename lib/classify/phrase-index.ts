@@ -13,6 +13,8 @@ interface Entry<T> {
 /** Letters used to bucket wildcard words; topic-pack validation guarantees at least this many. */
 const wildcardKeyLength = 4;
 const phraseWordPattern = /\*?[\p{L}\p{N}]+\*?/gu;
+/** Distinct words whose candidate phrases are remembered; the cache starts over beyond this. */
+const maxCachedWords = 20_000;
 
 function parseWord(raw: string): WordTest {
   const text = foldWord(raw.replace(/\*/g, ''));
@@ -26,6 +28,13 @@ function wordMatches(test: WordTest, word: string): boolean {
   if (test.kind === 'prefix') return word.startsWith(test.text);
   return word.endsWith(test.text);
 }
+
+/** Receives every phrase found by `PhraseIndex.scan`. */
+export interface PhraseMatchSink<T> {
+  match(target: T, first: number, last: number): void;
+}
+
+const noEntries: readonly Entry<never>[] = [];
 
 function push<T>(map: Map<string, Entry<T>[]>, key: string, entry: Entry<T>): void {
   const list = map.get(key);
@@ -41,6 +50,11 @@ export class PhraseIndex<T> {
   private readonly exact = new Map<string, Entry<T>[]>();
   private readonly prefix = new Map<string, Entry<T>[]>();
   private readonly suffix = new Map<string, Entry<T>[]>();
+  /**
+   * The phrases that may start at a word, in the order exact, prefix, suffix. News reuses a small
+   * vocabulary, so one look-up per word replaces three, and most words resolve to the shared empty list.
+   */
+  private readonly candidates = new Map<string, readonly Entry<T>[]>();
 
   /** Registers a phrase (words, with `word*` / `*word` wildcards) that reports `target` when found. */
   add(phrase: string, target: T): void {
@@ -48,33 +62,44 @@ export class PhraseIndex<T> {
     const first = words[0];
     if (!first) return;
     const entry = { words, target };
+    this.candidates.clear();
     if (first.kind === 'exact') push(this.exact, first.text, entry);
     else if (first.kind === 'prefix') push(this.prefix, first.text.slice(0, wildcardKeyLength), entry);
     else push(this.suffix, first.text.slice(-wildcardKeyLength), entry);
   }
 
-  /** Calls `onMatch` with the target and the first and last token index of every phrase found. */
-  scan(tokens: readonly Token[], onMatch: (target: T, first: number, last: number) => void): void {
-    const hasPrefixes = this.prefix.size > 0;
-    const hasSuffixes = this.suffix.size > 0;
+  /** Calls `sink.match` with the target and the first and last token index of every phrase found. */
+  scan(tokens: readonly Token[], sink: PhraseMatchSink<T>): void {
     for (let index = 0; index < tokens.length; index++) {
-      const word = (tokens[index] as Token).folded;
-      this.tryEntries(this.exact.get(word), tokens, index, onMatch);
-      if (word.length < wildcardKeyLength) continue;
-      if (hasPrefixes)
-        this.tryEntries(this.prefix.get(word.slice(0, wildcardKeyLength)), tokens, index, onMatch);
-      if (hasSuffixes)
-        this.tryEntries(this.suffix.get(word.slice(-wildcardKeyLength)), tokens, index, onMatch);
+      const entries = this.candidatesFor((tokens[index] as Token).folded);
+      if (entries.length > 0) this.tryEntries(entries, tokens, index, sink);
     }
   }
 
+  private candidatesFor(word: string): readonly Entry<T>[] {
+    const cached = this.candidates.get(word);
+    if (cached !== undefined) return cached;
+    const found: Entry<T>[] = [];
+    const exact = this.exact.get(word);
+    if (exact) found.push(...exact);
+    if (word.length >= wildcardKeyLength) {
+      const prefix = this.prefix.get(word.slice(0, wildcardKeyLength));
+      if (prefix) found.push(...prefix);
+      const suffix = this.suffix.get(word.slice(-wildcardKeyLength));
+      if (suffix) found.push(...suffix);
+    }
+    if (this.candidates.size >= maxCachedWords) this.candidates.clear();
+    const entries = found.length === 0 ? noEntries : found;
+    this.candidates.set(word, entries);
+    return entries;
+  }
+
   private tryEntries(
-    entries: Entry<T>[] | undefined,
+    entries: readonly Entry<T>[],
     tokens: readonly Token[],
     start: number,
-    onMatch: (target: T, first: number, last: number) => void,
+    sink: PhraseMatchSink<T>,
   ): void {
-    if (!entries) return;
     for (const entry of entries) {
       const last = start + entry.words.length - 1;
       if (last >= tokens.length) continue;
@@ -85,7 +110,7 @@ export class PhraseIndex<T> {
           break;
         }
       }
-      if (matched) onMatch(entry.target, start, last);
+      if (matched) sink.match(entry.target, start, last);
     }
   }
 }

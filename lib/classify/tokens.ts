@@ -32,11 +32,23 @@ function isWordChar(text: string, index: number): boolean {
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let start = -1;
+  let ascii = true;
   for (let index = 0; index <= text.length; index++) {
-    const inWord = index < text.length && isWordChar(text, index);
-    if (inWord && start < 0) start = index;
-    else if (!inWord && start >= 0) {
-      tokens.push({ folded: foldWord(text.slice(start, index)), start, end: index });
+    const code = index < text.length ? text.charCodeAt(index) : 0;
+    const inWord =
+      code < 0x80
+        ? (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122)
+        : isWordChar(text, index);
+    if (inWord) {
+      if (start < 0) {
+        start = index;
+        ascii = true;
+      }
+      if (code >= 0x80) ascii = false;
+    } else if (start >= 0) {
+      // An ASCII word only needs lowercasing; the accent fold is for words holding other characters.
+      const word = text.slice(start, index);
+      tokens.push({ folded: ascii ? word.toLowerCase() : foldWord(word), start, end: index });
       start = -1;
     }
   }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 // Parameters that only say how a reader arrived; they never change which story a URL points at.
 const TRACKING_PARAMETERS = new Set([
@@ -62,5 +62,6 @@ function isTrackingKey(key: string): boolean {
 
 /** A stable story id: the first 32 hex characters of the SHA-256 of the canonical URL (or GUID). */
 export function storyIdFor(canonicalUrlOrGuid: string): string {
-  return createHash('sha256').update(canonicalUrlOrGuid).digest('hex').slice(0, 32);
+  // One-shot hashing: no Hash object per story.
+  return hash('sha256', canonicalUrlOrGuid, 'hex').slice(0, 32);
 }

@@ -84,6 +84,33 @@ atomEntryParser.parseItemAtom = (entry) => {
   }
 };
 
+// rss-parser also derives `isoDate` from every item's date with `new Date(...)`; dates are read by
+// parsePublished instead, so that work is skipped.
+(parser as unknown as { setISODate(item: unknown): void }).setISODate = () => {};
+
+// For an RSS <description>, rss-parser also builds a plain-text `contentSnippet` (two regex passes and an entity
+// decode over the whole HTML) that is never read: cleanText does that job. When the description is text, it is
+// taken here and the item is built without it; anything else (child elements) keeps rss-parser's own handling.
+interface RssItemParser {
+  parseItemRss(xmlItem: Record<string, unknown>, itemFields: unknown): Record<string, unknown>;
+}
+const rssItemParser = parser as unknown as RssItemParser;
+const parseItemRss = rssItemParser.parseItemRss.bind(parser);
+rssItemParser.parseItemRss = (xmlItem, itemFields) => {
+  const description = firstOf(xmlItem.description);
+  const content =
+    typeof description === 'string'
+      ? description
+      : isRecord(description) && typeof description._ === 'string'
+        ? description._
+        : undefined;
+  if (content === undefined) return parseItemRss(xmlItem, itemFields);
+  const { description: _description, ...rest } = xmlItem;
+  const item = parseItemRss(rest, itemFields);
+  item.content = content;
+  return item;
+};
+
 type ParserOutput = Awaited<ReturnType<typeof parser.parseString>>;
 type ParserItem = ParserOutput['items'][number];
 
