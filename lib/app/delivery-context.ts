@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { DeliveryDependencies } from '../delivery/deliver.ts';
 import { StoryWindowReader } from '../delivery/story-window-reader.ts';
 import { createMailer, type Mailer, type MailerConfig } from '../mail/transport.ts';
+import { DeliveryStateReader } from '../store/delivery-state.ts';
 import type { Subscriber } from '../subscriptions/subscriber.ts';
 import { signToken } from '../subscriptions/tokens.ts';
 import { type AppContext, getAppContext } from './context.ts';
@@ -26,7 +27,10 @@ export function createDeliveryDependencies(context: AppContext, mailer?: Mailer)
   const { config } = context;
   const topics = context.classifier.pack.topics;
   return {
-    subscribers: context.subscribers,
+    state: new DeliveryStateReader(context.dynamodb, {
+      subscribers: context.config.tables.subscribers,
+      deliveries: context.config.tables.deliveries,
+    }),
     stories: context.stories,
     deliveries: context.deliveries,
     reader: new StoryWindowReader(context.stories),

@@ -4,13 +4,14 @@ import { type RenderContext, renderDigest } from '../digest/render.ts';
 import type { Mailer } from '../mail/transport.ts';
 import type { DeliveryJob } from '../queue/messages.ts';
 import type { DeliveryRepository } from '../store/delivery-repository.ts';
+import type { DeliveryStateReader } from '../store/delivery-state.ts';
 import type { StoryRepository } from '../store/story-repository.ts';
-import type { SubscriberRepository } from '../store/subscriber-repository.ts';
 import type { Subscriber } from '../subscriptions/subscriber.ts';
 import type { StoryWindowReader } from './story-window-reader.ts';
 
 export interface DeliveryDependencies {
-  subscribers: SubscriberRepository;
+  /** Reads the subscriber and their delivery ledger together. */
+  state: DeliveryStateReader;
   stories: StoryRepository;
   deliveries: DeliveryRepository;
   reader: StoryWindowReader;
@@ -53,10 +54,7 @@ export async function deliverJob(job: DeliveryJob, deps: DeliveryDependencies): 
   const now = deps.now?.() ?? new Date();
   const key = job.kind === 'digest' ? job.window.key : job.key;
   const base = { subscriberId: job.subscriberId, key };
-  const [subscriber, ledger] = await Promise.all([
-    deps.subscribers.get(job.subscriberId),
-    deps.deliveries.ledger(job.subscriberId),
-  ]);
+  const { subscriber, ledger } = await deps.state.read(job.subscriberId);
   if (subscriber?.status !== 'active') {
     return {
       ...base,

@@ -49,13 +49,13 @@ export class SubscriberRepository {
 
   async get(id: string): Promise<Subscriber | undefined> {
     const result = await this.client.send(new GetCommand({ TableName: this.table, Key: { id } }));
-    return result.Item ? fromItem(result.Item as SubscriberItem) : undefined;
+    return result.Item ? subscriberFromItem(result.Item as SubscriberItem) : undefined;
   }
 
   /** Every subscriber, for the operator's list; never on a delivery path. */
   async list(): Promise<Subscriber[]> {
     const items = await scanAll<SubscriberItem>(this.client, this.table);
-    return items.map(fromItem).sort((a, b) => a.email.localeCompare(b.email));
+    return items.map(subscriberFromItem).sort((a, b) => a.email.localeCompare(b.email));
   }
 
   async remove(id: string): Promise<boolean> {
@@ -105,7 +105,7 @@ export class SubscriberRepository {
       KeyConditionExpression: 'scheduleBucket = :bucket AND digestSlot <= :upTo',
       ExpressionAttributeValues: { ':bucket': bucket, ':upTo': upTo },
     });
-    return items.map(fromItem);
+    return items.map(subscriberFromItem);
   }
 }
 
@@ -128,7 +128,8 @@ function toItem(subscriber: Subscriber, nextDigestAt: string | undefined): Subsc
     : { ...subscriber };
 }
 
-function fromItem(item: SubscriberItem): Subscriber {
+/** A stored subscriber item without its index attributes. */
+export function subscriberFromItem(item: SubscriberItem): Subscriber {
   const { scheduleBucket: _bucket, nextDigestAt: _next, digestSlot: _slot, ...subscriber } = item;
   return subscriber;
 }
