@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { pollBatch } from '../../functions/poll-feeds.ts';
 import { sendBatch } from '../../functions/send-digests.ts';
 import { getAppContext, resetAppContext } from '../app/context.ts';
@@ -10,6 +10,7 @@ import type { DeliveryOutcome } from '../delivery/deliver.ts';
 import { defaultFeedCatalogPath, loadFeedCatalog } from '../ingest/feed-catalog.ts';
 import type { PollOutcome } from '../ingest/poll-feed.ts';
 import { seedFeeds } from '../ingest/seed-feeds.ts';
+import type { LocalQueue } from './bootstrap.ts';
 import { createQueueConsumer, type QueueConsumer } from './event-source.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from './stack.ts';
 
@@ -56,32 +57,31 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   }
 
   let tally: RoundTally = { polls: [], deliveries: [], failedMessages: 0 };
-  const pollConsumer = createQueueConsumer({
-    sqs: context.sqs,
-    queueUrl: stack.queues.pollFeeds.url,
-    queueArn: stack.queues.pollFeeds.arn,
-    batchSize: stack.queues.pollFeeds.definition.batchSize,
-    log: context.log,
-    handler: async (event: SQSEvent) => {
-      const { response, outcomes } = await pollBatch(event);
-      tally.polls.push(...outcomes);
-      tally.failedMessages += response.batchItemFailures.length;
-      options.onPollBatch?.(outcomes);
-      return response;
-    },
+  // Each queue drives the same handler Lambda runs; what it did is tallied for the terminal.
+  const consumerFor = <T>(
+    queue: LocalQueue,
+    run: (event: SQSEvent) => Promise<{ response: SQSBatchResponse; outcomes: T[] }>,
+    record: (outcomes: T[]) => void,
+  ) =>
+    createQueueConsumer({
+      sqs: context.sqs,
+      queueUrl: queue.url,
+      queueArn: queue.arn,
+      batchSize: queue.definition.batchSize,
+      log: context.log,
+      handler: async (event) => {
+        const { response, outcomes } = await run(event);
+        record(outcomes);
+        tally.failedMessages += response.batchItemFailures.length;
+        return response;
+      },
+    });
+  const pollConsumer = consumerFor(stack.queues.pollFeeds, pollBatch, (outcomes) => {
+    tally.polls.push(...outcomes);
+    options.onPollBatch?.(outcomes);
   });
-  const digestConsumer = createQueueConsumer({
-    sqs: context.sqs,
-    queueUrl: stack.queues.digests.url,
-    queueArn: stack.queues.digests.arn,
-    batchSize: stack.queues.digests.definition.batchSize,
-    log: context.log,
-    handler: async (event: SQSEvent) => {
-      const { response, outcomes } = await sendBatch(event);
-      tally.deliveries.push(...outcomes);
-      tally.failedMessages += response.batchItemFailures.length;
-      return response;
-    },
+  const digestConsumer = consumerFor(stack.queues.digests, sendBatch, (outcomes) => {
+    tally.deliveries.push(...outcomes);
   });
 
   return {

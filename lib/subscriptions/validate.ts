@@ -1,20 +1,14 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Frequency, SubscriberFilters } from './subscriber.ts';
+import type { Subscriber, SubscriberFilters } from './subscriber.ts';
 import { FREQUENCIES } from './subscriber.ts';
 import { isValidTimeZone } from './zoned-time.ts';
 
 /** Subscriber fields after validation, ready to store. */
-export interface SubscriberInput {
-  email: string;
-  topics: string[];
-  frequency: Frequency;
-  timeZone: string;
-  deliveryHour: number;
-  /** Set for weekly digests only. */
-  deliveryWeekday?: number | undefined;
-  filters?: SubscriberFilters | undefined;
-}
+export type SubscriberInput = Pick<
+  Subscriber,
+  'email' | 'topics' | 'frequency' | 'timeZone' | 'deliveryHour' | 'deliveryWeekday' | 'filters'
+>;
 
 /** Subscriber input that does not validate; `field` names the first offending field. */
 export class SubscriberInputError extends Error {
