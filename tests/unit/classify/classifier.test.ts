@@ -152,3 +152,42 @@ describe('classify', () => {
     expect(all.map((topic) => topic.score)).toEqual([0, 0, 0, 0]);
   });
 });
+
+describe('project topic pack false friends', () => {
+  const topicIds = (title: string, summary: string) =>
+    projectClassifier.classify({ title, summary }).topics.map((topic) => topic.id);
+
+  it('keeps a state demand for encrypted files on encryption while ransomware that encrypts files stays off', () => {
+    const demand = topicIds(
+      'Police demand a backdoor to cloud storage',
+      'Officers want a court order to reach users’ encrypted files.',
+    );
+    const ransomware = topicIds(
+      'Hackers hit a hospital',
+      'The ransomware gang encrypts files and demands payment.',
+    );
+
+    expect(demand).toContain('encryption');
+    expect(ransomware).not.toContain('encryption');
+  });
+
+  it('treats researchers breaking a gadget’s encryption as a bug, and a state plan to break it as policy', () => {
+    const research = topicIds(
+      'Researchers break encryption in a smart doorbell',
+      'A pairing flaw exposes keys.',
+    );
+    const policy = topicIds('Minister’s plan would break encryption', 'The government wants to read chats.');
+
+    expect(research).not.toContain('encryption');
+    expect(policy).toContain('encryption');
+  });
+
+  it('keeps an age verification story on platform regulation when it mentions personal data', () => {
+    const result = topicIds(
+      'Regulator backs age verification for social media',
+      'Users would prove their age without handing over personal data.',
+    );
+
+    expect(result).toContain('platform-regulation');
+  });
+});
