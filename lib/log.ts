@@ -59,11 +59,17 @@ export function createLambdaLog(serviceName: string, level: LogLevel = 'info'): 
 
 let current: Log | undefined;
 
+/** The configured level, if it is one; a wrong value is reported by the configuration check at start-up. */
+function configuredLevel(): LogLevel {
+  const value = process.env.CIPHERWATCH_LOG_LEVEL;
+  return value !== undefined && value in LEVEL_ORDER ? (value as LogLevel) : 'info';
+}
+
 /** The process's logger: Powertools inside Lambda, terminal lines elsewhere. */
 export function getLog(): Log {
   current ??= process.env.AWS_LAMBDA_FUNCTION_NAME
-    ? createLambdaLog('cipherwatch', (process.env.CIPHERWATCH_LOG_LEVEL as LogLevel | undefined) ?? 'info')
-    : createTerminalLog((process.env.CIPHERWATCH_LOG_LEVEL as LogLevel | undefined) ?? 'info');
+    ? createLambdaLog('cipherwatch', configuredLevel())
+    : createTerminalLog(configuredLevel());
   return current;
 }
 

@@ -3,6 +3,8 @@ import type { Story } from '../stories/story.ts';
 
 /** Windows ending this long before a read are settled: every poll that saw their stories has written. */
 const SETTLE_MS = 5 * 60_000;
+/** A held segment never grows past a weekly window plus a day of time-zone spread. */
+const MAX_SPAN_MS = 8 * 86_400_000;
 
 interface Segment {
   startMs: number;
@@ -50,12 +52,19 @@ export class StoryWindowReader {
     }
     if (missing.length === 0) return result;
 
-    // Widen to what is already held, so one segment per topic keeps covering the round's windows.
+    // Widen what is held when the windows overlap (one round's readers in different zones), so one
+    // segment per topic keeps covering the round; a window elsewhere in time replaces it, so a
+    // long-running process never reads or holds more than a round's span.
     const fetched = await Promise.all(
       missing.map(async (topic) => {
         const held = this.segments.get(topic);
-        const startMs = Math.min(start.getTime(), held?.startMs ?? Number.POSITIVE_INFINITY);
-        const endMs = Math.max(end.getTime(), held?.endMs ?? 0);
+        const overlaps =
+          held !== undefined &&
+          held.startMs <= end.getTime() &&
+          start.getTime() <= held.endMs &&
+          Math.max(end.getTime(), held.endMs) - Math.min(start.getTime(), held.startMs) <= MAX_SPAN_MS;
+        const startMs = overlaps ? Math.min(start.getTime(), held.startMs) : start.getTime();
+        const endMs = overlaps ? Math.max(end.getTime(), held.endMs) : end.getTime();
         this.queries++;
         const entries = await this.stories.topicWindow(topic, new Date(startMs), new Date(endMs));
         return { topic, startMs, endMs, ids: entries.map((entry) => entry.storyId) };
