@@ -11,6 +11,11 @@ export { detectLanguage } from './language.ts';
 export { parsePublished } from './published.ts';
 
 export const SUMMARY_MAX_LENGTH = 600;
+
+/** Whether a GUID names a story on its own (a URL, a URN or tag URI, or a long unique string). */
+export function isGlobalGuid(guid: string): boolean {
+  return /^(https?:|urn:|tag:)/i.test(guid) || guid.length >= 24;
+}
 const TITLE_MAX_LENGTH = 300;
 
 /**
@@ -37,7 +42,10 @@ export function normalizeItem(
   if (canonical === undefined && guid === undefined && title === '') return undefined;
   if (title === '') title = truncate(summary, 120) || (link ?? guid ?? '');
 
-  const identity = canonical ?? guid ?? `${feed.url}#${title}`;
+  // A GUID like "1" or "post-42" repeats across feeds: it identifies a story only within its feed.
+  const guidIdentity =
+    guid === undefined ? undefined : isGlobalGuid(guid) ? guid : `${feed.url}#guid:${guid}`;
+  const identity = canonical ?? guidIdentity ?? `${feed.url}#${title}`;
   return {
     id: storyIdFor(identity),
     canonicalUrl: canonical ?? '',

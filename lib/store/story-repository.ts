@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isGlobalGuid } from '../feeds/normalize.ts';
 import type { Story, StorySource } from '../stories/story.ts';
 import { batchGet, batchWrite } from './batch.ts';
 import { conditionally } from './conditional.ts';
@@ -211,11 +212,6 @@ export class StoryRepository {
       );
     await batchWrite(this.client, this.table, requests);
   }
-}
-
-/** GUIDs like "1" or "post-42" repeat across feeds; only URL- or UUID-like ones identify a story. */
-function isGlobalGuid(guid: string): boolean {
-  return /^(https?:|urn:|tag:)/i.test(guid) || guid.length >= 24;
 }
 
 function toStory(item: StoryItem): Story {

@@ -65,6 +65,25 @@ describe('normalizeItem', () => {
     expect(item).toMatchObject({ canonicalUrl: '', link: '', guid: 'urn:x:1' });
   });
 
+  it('keeps a short GUID like "1" within its feed, so two feeds numbering their items never collide', () => {
+    const first = normalizeItem(raw({ title: 'First', guid: '1' }), feed, fetchedAt);
+    const other = normalizeItem(
+      raw({ title: 'Other', guid: '1', base: 'https://other.example/rss' }),
+      { url: 'https://other.example/rss' },
+      fetchedAt,
+    );
+
+    expect(first?.id).not.toBe(other?.id);
+  });
+
+  it('shares a globally unique GUID across feeds', () => {
+    const guid = 'urn:uuid:3f1c0c2e-8a7d-4d5b-9b1e-2f0a6c9d4e11';
+    const first = normalizeItem(raw({ title: 'A', guid }), feed, fetchedAt);
+    const other = normalizeItem(raw({ title: 'A', guid }), { url: 'https://other.example/rss' }, fetchedAt);
+
+    expect(first?.id).toBe(other?.id);
+  });
+
   it('keeps a plain-text (Atom type="text") title literally', () => {
     const item = normalizeItem(
       raw({ title: 'History of the <blink> tag', titleIsHtml: false, link: 'x' }),
