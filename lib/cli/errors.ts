@@ -3,10 +3,14 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** `<ErrorName>: <what happened>`, for any thrown value. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : `Error: ${String(error)}`;
+}
+
 /** The one line a failed command prints: `error: <ErrorName>: <what happened>`. */
 export function errorLine(error: unknown): string {
-  if (error instanceof Error) return `error: ${error.name}: ${error.message}`;
-  return `error: Error: ${String(error)}`;
+  return `error: ${describeError(error)}`;
 }
 
 /** The JSON form of a failure, for `--json` commands. */

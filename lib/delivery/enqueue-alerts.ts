@@ -6,6 +6,13 @@ import { sendMessages } from '../queue/send-batch.ts';
 import type { SubscriberRepository } from '../store/subscriber-repository.ts';
 import type { Story } from '../stories/story.ts';
 
+/** An alert is for news: a newly added feed's backlog of old stories alerts nobody. */
+const ALERT_MAX_AGE_MS = 48 * 3_600_000;
+
+function isNews(story: Story): boolean {
+  return Date.parse(story.firstSeenAt) - Date.parse(story.publishedAt) <= ALERT_MAX_AGE_MS;
+}
+
 /**
  * Queues one instant alert per interested subscriber for the stories of a poll batch that reach a
  * topic's alert threshold: several stories fold into one message, and the job's key (a hash of its
@@ -19,8 +26,10 @@ export async function enqueueAlerts(deps: {
   queueUrl: string;
 }): Promise<{ alerts: number; failed: number }> {
   const thresholds = new Map(deps.topics.map((topic) => [topic.id, topic.alertThreshold]));
-  const alerting = deps.stories.filter((story) =>
-    story.topics.some((topic) => topic.score >= (thresholds.get(topic.id) ?? Number.POSITIVE_INFINITY)),
+  const alerting = deps.stories.filter(
+    (story) =>
+      isNews(story) &&
+      story.topics.some((topic) => topic.score >= (thresholds.get(topic.id) ?? Number.POSITIVE_INFINITY)),
   );
   if (alerting.length === 0) return { alerts: 0, failed: 0 };
 

@@ -99,7 +99,7 @@ export async function runDemo(options: { dataDir: string; write: (line: string) 
       })),
     );
     await pipeline.pollConsumer.drain();
-    const polls = pipeline.peekTally().polls;
+    const polls = pipeline.takePolls();
     for (const outcome of polls) {
       if (outcome.status === 'updated') {
         write(
@@ -126,7 +126,7 @@ export async function runDemo(options: { dataDir: string; write: (line: string) 
 
     write("\n2. Instant alerts: stories above a topic's alert threshold go straight to instant readers.");
     await pipeline.digestConsumer.drain();
-    reportDeliveries(pipeline.takeTally().deliveries, readers, write);
+    reportDeliveries(pipeline.takeDeliveries(), readers, write);
 
     write("\n3. Digest round: each reader's delivery hour, brought forward to now (in production the hourly");
     write('   schedule queues each reader at their own local hour).');
@@ -147,7 +147,7 @@ export async function runDemo(options: { dataDir: string; write: (line: string) 
       });
     await sendMessages(context.sqs, await context.queueUrl('digests'), jobs);
     await pipeline.digestConsumer.drain();
-    reportDeliveries(pipeline.takeTally().deliveries, readers, write);
+    reportDeliveries(pipeline.takeDeliveries(), readers, write);
 
     const outbox = outboxDir(config);
     const previews = (await readdir(outbox).catch(() => [])).filter((file) => file.endsWith('.html')).sort();

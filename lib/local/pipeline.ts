@@ -14,20 +14,16 @@ import type { LocalQueue } from './bootstrap.ts';
 import { createQueueConsumer, type QueueConsumer } from './event-source.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from './stack.ts';
 
-/** What one pass of a queue's consumer did, for the terminal's line per cycle. */
-export interface RoundTally {
-  polls: PollOutcome[];
-  deliveries: DeliveryOutcome[];
-  failedMessages: number;
-}
-
 export interface LocalPipeline {
   stack: LocalStack;
   pollConsumer: QueueConsumer;
   digestConsumer: QueueConsumer;
-  /** Outcomes gathered since the last `takeTally()`, which starts a new tally. */
-  takeTally(): RoundTally;
-  peekTally(): Readonly<RoundTally>;
+  /** Poll outcomes since the last call, which clears them: for the terminal's line per round. */
+  takePolls(): PollOutcome[];
+  /** Delivery outcomes (digests and alerts) since the last call, which clears them. */
+  takeDeliveries(): DeliveryOutcome[];
+  /** How many outcomes are waiting to be taken. */
+  pending(): { polls: number; deliveries: number };
   stop(): Promise<void>;
 }
 
@@ -56,7 +52,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     throw error;
   }
 
-  let tally: RoundTally = { polls: [], deliveries: [], failedMessages: 0 };
+  let polls: PollOutcome[] = [];
+  let deliveries: DeliveryOutcome[] = [];
   // Each queue drives the same handler Lambda runs; what it did is tallied for the terminal.
   const consumerFor = <T>(
     queue: LocalQueue,
@@ -72,29 +69,33 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       handler: async (event) => {
         const { response, outcomes } = await run(event);
         record(outcomes);
-        tally.failedMessages += response.batchItemFailures.length;
         return response;
       },
     });
   const pollConsumer = consumerFor(stack.queues.pollFeeds, pollBatch, (outcomes) => {
-    tally.polls.push(...outcomes);
+    polls.push(...outcomes);
     options.onPollBatch?.(outcomes);
   });
   const digestConsumer = consumerFor(stack.queues.digests, sendBatch, (outcomes) => {
-    tally.deliveries.push(...outcomes);
+    deliveries.push(...outcomes);
   });
 
   return {
     stack,
     pollConsumer,
     digestConsumer,
-    peekTally() {
-      return tally;
-    },
-    takeTally() {
-      const taken = tally;
-      tally = { polls: [], deliveries: [], failedMessages: 0 };
+    takePolls() {
+      const taken = polls;
+      polls = [];
       return taken;
+    },
+    takeDeliveries() {
+      const taken = deliveries;
+      deliveries = [];
+      return taken;
+    },
+    pending() {
+      return { polls: polls.length, deliveries: deliveries.length };
     },
     async stop() {
       await Promise.all([pollConsumer.stop(), digestConsumer.stop()]);

@@ -101,6 +101,22 @@ describe('instant alerts', () => {
     expect(latest).toBeDefined();
     expect(latest).not.toContain('news.example/first');
   });
+
+  it('does not alert on old stories, such as the backlog of a newly added feed', async () => {
+    const OLD: SampleItem = {
+      title: 'Home Office demands access to encrypted iCloud backups under technical capability notice',
+      link: 'https://news.example/old',
+      summary:
+        'The government served Apple a technical capability notice seeking access to end-to-end encrypted data.',
+      published: hoursAgo(24 * 30),
+    };
+    server.feeds.set('/feed.xml', { body: rss2('Wire', [OLD, SECOND, FIRST, NOISE]) });
+    await getAppContext().feeds.setEnabled(feed.id, true, undefined, new Date());
+
+    await pollCycle();
+
+    expect(await emails()).toHaveLength(2);
+  });
 });
 
 async function drain(queue: LocalQueue, handler: SqsHandler): Promise<void> {

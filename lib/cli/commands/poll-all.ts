@@ -37,7 +37,7 @@ export async function runPollRound(options: PollAllOptions & { dataDir?: string 
     await pipeline.pollConsumer.drain();
     await pipeline.digestConsumer.drain();
     progress.finish();
-    const summary = summarizePolls(pipeline.takeTally().polls);
+    const summary = summarizePolls(pipeline.takePolls());
     if (options.json) {
       process.stdout.write(
         `${JSON.stringify({ ...summary, relevantByTopic: Object.fromEntries(summary.relevantByTopic) }, null, 2)}\n`,

@@ -7,6 +7,7 @@ import { getConfig } from '../../config.ts';
 import { type LocalPipeline, startLocalPipeline } from '../../local/pipeline.ts';
 import { createTerminalLog, setLog } from '../../log.ts';
 import { resolveDataDir, withDataDirOption } from '../data-dir.ts';
+import { describeError } from '../errors.ts';
 import { formatDeliverySummary, formatPollSummary, summarizePolls } from '../round-summary.ts';
 
 /** Digest rounds run a few minutes past the hour, once every poll that began before it has written. */
@@ -55,42 +56,54 @@ export function registerStartCommand(program: Command): void {
   });
 }
 
+/** Alerts go out whenever a poll finds something urgent; they are reported this often. */
+const ALERT_REPORT_MS = 5_000;
+
 function startSchedules(pipeline: LocalPipeline, pollMinutes: number, say: (line: string) => void) {
   const pollTimer: { current?: NodeJS.Timeout } = {};
   const digestTimer: { current?: NodeJS.Timeout } = {};
+  const alertTimer: { current?: NodeJS.Timeout } = {};
+  let digestRoundRunning = false;
 
   const pollCycle = async () => {
     try {
       const queued = await schedulePolls();
       if (queued.queued > 0) {
-        await waitFor(() => pipeline.peekTally().polls.length >= queued.queued, 120_000);
-        const summary = summarizePolls(pipeline.takeTally().polls);
-        say(
-          `poll round  ${formatPollSummary(summary)}${summary.failed ? ' (see cipherwatch feeds list)' : ''}`,
-        );
+        await waitFor(() => pipeline.pending().polls >= queued.queued, 120_000);
+        const summary = summarizePolls(pipeline.takePolls());
+        const hint = summary.failed ? ' (see cipherwatch feeds list)' : '';
+        say(`poll round  ${formatPollSummary(summary)}${hint}`);
       }
     } catch (error) {
-      say(`poll round failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+      say(`poll round failed: ${describeError(error)}`);
     }
     pollTimer.current = setTimeout(pollCycle, pollMinutes * 60_000);
   };
   const digestCycle = async () => {
+    digestRoundRunning = true;
     try {
       const queued = await scheduleDigests();
       if (queued.queued > 0) {
-        await waitFor(() => pipeline.peekTally().deliveries.length >= queued.queued, 120_000);
-        say(`digest round  ${formatDeliverySummary(pipeline.takeTally().deliveries)}`);
+        await waitFor(() => pipeline.pending().deliveries >= queued.queued, 120_000);
+        say(`digest round  ${formatDeliverySummary(pipeline.takeDeliveries())}`);
       }
     } catch (error) {
-      say(
-        `digest round failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-      );
+      say(`digest round failed: ${describeError(error)}`);
+    } finally {
+      digestRoundRunning = false;
     }
     digestTimer.current = setTimeout(digestCycle, msUntilNextDigestRound(new Date()));
   };
+  const alertReport = () => {
+    if (!digestRoundRunning && pipeline.pending().deliveries > 0) {
+      say(`instant alerts  ${formatDeliverySummary(pipeline.takeDeliveries())}`);
+    }
+    alertTimer.current = setTimeout(alertReport, ALERT_REPORT_MS);
+  };
   void pollCycle();
   digestTimer.current = setTimeout(digestCycle, msUntilNextDigestRound(new Date()));
-  return [pollTimer, digestTimer];
+  alertTimer.current = setTimeout(alertReport, ALERT_REPORT_MS);
+  return [pollTimer, digestTimer, alertTimer];
 }
 
 function msUntilNextDigestRound(now: Date): number {
