@@ -29,7 +29,10 @@ export const deliveryJobSchema = z.discriminatedUnion('kind', [
 ]);
 export type DeliveryJob = z.infer<typeof deliveryJobSchema>;
 
-/** A queue message body that is not what its consumer expects; never retried, since it cannot improve. */
+/**
+ * A queue message body that is not what its consumer expects. Retrying cannot help; it is reported as a
+ * failure so the queue's redrive policy moves it to the dead-letter queue, where an operator sees it.
+ */
 export class MalformedMessageError extends Error {
   override name = 'MalformedMessageError';
   constructor(
