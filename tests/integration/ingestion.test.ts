@@ -198,6 +198,21 @@ describe('feed ingestion through the queues', () => {
     expect(output).toMatch(/503/);
   });
 
+  it('disables a feed whose server says it is gone (410), with the reason in feeds list', async () => {
+    server.feeds.set('/gone.xml', { body: '', failWith: 410 });
+    const gone = newFeed({ url: server.url('/gone.xml'), name: 'Gone Gazette' }, new Date());
+    await getAppContext().feeds.add(gone);
+
+    await pollRound();
+
+    const stored = await getAppContext().feeds.get(gone.id);
+    expect(stored).toMatchObject({ enabled: false });
+    expect(stored?.disabledReason).toMatch(/410/);
+    const { stdout } = await runCli(['feeds', 'list']);
+    expect(stdout).toMatch(/Gone Gazette\s+disabled.*410/);
+    await getAppContext().feeds.remove(gone.id);
+  });
+
   it('recovers when the server does', async () => {
     (server.feeds.get('/atom.xml') as { failWith?: number }).failWith = undefined;
     await makeAllDue();
