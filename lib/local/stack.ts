@@ -16,6 +16,8 @@ export interface LocalStack {
   queues: Record<QueueId, LocalQueue>;
   /** True when this process started the emulators (false when the user's endpoints are used). */
   ownsEmulators: boolean;
+  /** The pid of another Cipherwatch process whose emulators this stack is borrowing, if any. */
+  borrowedFrom: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -87,6 +89,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqsEndpoint,
       queues,
       ownsEmulators: emulators !== undefined,
+      borrowedFrom: running?.pid,
       async stop() {
         if (!emulators) return;
         // Clients and variables pointing at emulators about to vanish must not be reused.

@@ -68,6 +68,12 @@ describe('cipherwatch start', () => {
     );
     expect(added.stdout).toMatch(/Added Added While Running/);
 
+    const second = await run(process.execPath, [cli, 'start', '--data-dir', dataDir], { env }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect('code' in second && second.code).toBe(1);
+    expect(second.stderr).toMatch(/^error: UsageError: Cipherwatch is already running on .* \(pid \d+\)/);
+
     first.process.kill('SIGINT');
     expect(await first.exitCode).toBe(0);
 

@@ -7,7 +7,7 @@ import { getConfig } from '../../config.ts';
 import { type LocalPipeline, startLocalPipeline } from '../../local/pipeline.ts';
 import { createTerminalLog, setLog } from '../../log.ts';
 import { resolveDataDir, withDataDirOption } from '../data-dir.ts';
-import { describeError } from '../errors.ts';
+import { describeError, UsageError } from '../errors.ts';
 import { formatDeliverySummary, formatPollSummary, summarizePolls } from '../round-summary.ts';
 
 /** Digest rounds run a few minutes past the hour, once every poll that began before it has written. */
@@ -26,6 +26,13 @@ export function registerStartCommand(program: Command): void {
     const say = (line: string) => process.stdout.write(`${new Date().toTimeString().slice(0, 8)}  ${line}\n`);
 
     const pipeline = await startLocalPipeline({ dataDir });
+    if (pipeline.stack.borrowedFrom !== undefined) {
+      await pipeline.stop();
+      throw new UsageError(
+        `Cipherwatch is already running on ${dataDir} (pid ${pipeline.stack.borrowedFrom}); ` +
+          'stop it first, or give this one another --data-dir.',
+      );
+    }
     const feeds = await getAppContext().feeds.list();
     const mail =
       config.mail.transport === 'outbox'
