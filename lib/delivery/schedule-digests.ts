@@ -47,17 +47,16 @@ export async function scheduleDigests(deps: {
   }
   const { sent, failed } = await sendMessages(deps.sqs, deps.queueUrl, jobs);
   const queued = new Set(sent);
-  await mapWithConcurrency(
-    [
-      ...jobs.filter((job) => queued.has(job.id)).map((job) => ({ ...job })),
-      ...notDue.map((subscriber) => ({ subscriber, window: undefined })),
-    ],
-    8,
-    async ({ subscriber, window }) => {
-      const next = nextDigestAt(subscriber, now);
-      if (next) await deps.subscribers.scheduleNext(subscriber.id, next.toISOString(), window?.end);
-    },
-  );
+  const toAdvance: { subscriber: Subscriber; windowEnd?: string }[] = [
+    ...jobs
+      .filter((job) => queued.has(job.id))
+      .map((job) => ({ subscriber: job.subscriber, windowEnd: job.window.end })),
+    ...notDue.map((subscriber) => ({ subscriber })),
+  ];
+  await mapWithConcurrency(toAdvance, 8, async ({ subscriber, windowEnd }) => {
+    const next = nextDigestAt(subscriber, now);
+    if (next) await deps.subscribers.scheduleNext(subscriber.id, next.toISOString(), windowEnd);
+  });
   for (const failure of failed)
     deps.log.error('Could not queue a digest; it will be tried next hour', failure);
   return { due: due.length, queued: sent.length, failed: failed.length };

@@ -51,12 +51,6 @@ export class DeliveryRepository {
     return parseLedger(result.Item);
   }
 
-  /** Which of these stories this subscriber has already been sent. */
-  async alreadySent(subscriberId: string, storyIds: readonly string[]): Promise<Set<string>> {
-    const { sent } = await this.ledger(subscriberId);
-    return new Set(storyIds.filter((id) => sent.has(id)));
-  }
-
   /**
    * Claims a window for sending. A claim left 'sending' past its lease belongs to a sender that died
    * mid-way, and may be taken over; a 'sent' window never is.

@@ -97,10 +97,6 @@ export class StoryRepository {
     return items.map(toStory);
   }
 
-  async get(id: string): Promise<Story | undefined> {
-    return (await this.getMany([id]))[0];
-  }
-
   /** Index entries for a topic first seen in [start, end): one query per UTC day the window touches. */
   async topicWindow(topic: string, start: Date, end: Date): Promise<TopicIndexEntry[]> {
     const days = await Promise.all(

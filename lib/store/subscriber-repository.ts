@@ -42,11 +42,6 @@ export class SubscriberRepository {
     );
   }
 
-  /** Replaces a subscriber's settings (topics, schedule, status) and its place in the schedule. */
-  async replace(subscriber: Subscriber, nextDigestAt: string | undefined): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.table, Item: toItem(subscriber, nextDigestAt) }));
-  }
-
   async get(id: string): Promise<Subscriber | undefined> {
     const result = await this.client.send(new GetCommand({ TableName: this.table, Key: { id } }));
     return result.Item ? subscriberFromItem(result.Item as SubscriberItem) : undefined;
