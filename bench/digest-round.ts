@@ -1,16 +1,16 @@
 import { pathToFileURL } from 'node:url';
-import { getAppContext, resetAppContext } from '../lib/app/context.ts';
-import { createDeliveryDependencies } from '../lib/app/delivery-context.ts';
-import type { DeliveryOutcome } from '../lib/delivery/deliver.ts';
-import { deliverJob } from '../lib/delivery/deliver.ts';
-import { scheduleDigests } from '../lib/delivery/schedule-digests.ts';
-import { createQueueConsumer } from '../lib/local/event-source.ts';
-import { startLocalStack } from '../lib/local/stack.ts';
-import type { Mailer } from '../lib/mail/transport.ts';
-import { deliveryJobSchema, parseMessage } from '../lib/queue/messages.ts';
-import { processRecords } from '../lib/queue/partial-batch.ts';
-import type { Story } from '../lib/stories/story.ts';
-import { addSubscriber } from '../lib/subscriptions/add-subscriber.ts';
+import { getAppContext, resetAppContext } from '#lib/app/context.ts';
+import { createDeliveryDependencies } from '#lib/app/delivery-context.ts';
+import type { DeliveryOutcome } from '#lib/delivery/deliver.ts';
+import { deliverJob } from '#lib/delivery/deliver.ts';
+import { scheduleDigests } from '#lib/delivery/schedule-digests.ts';
+import { createQueueConsumer } from '#lib/local/event-source.ts';
+import { startLocalStack } from '#lib/local/stack.ts';
+import type { Mailer } from '#lib/mail/transport.ts';
+import { deliveryJobSchema, parseMessage } from '#lib/queue/messages.ts';
+import { processRecords } from '#lib/queue/partial-batch.ts';
+import type { Story } from '#lib/stories/story.ts';
+import { addSubscriber } from '#lib/subscriptions/add-subscriber.ts';
 
 const TOPICS = ['encryption', 'surveillance', 'security-services', 'platform-regulation'];
 // All at UTC+0 in November, so one round finds every reader due whatever their zone is called.

@@ -1,7 +1,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { getAppContext } from '../lib/app/context.ts';
-import { pollFeedBatch } from '../lib/ingest/poll-batch.ts';
-import type { PollOutcome } from '../lib/ingest/poll-feed.ts';
+import { getAppContext } from '#lib/app/context.ts';
+import { pollFeedBatch } from '#lib/ingest/poll-batch.ts';
+import type { PollOutcome } from '#lib/ingest/poll-feed.ts';
 
 /** SQS poll-feeds: refresh each feed on its own, then queue instant alerts for what was new. */
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {

@@ -1,5 +1,5 @@
-import { getAppContext } from '../lib/app/context.ts';
-import { type ScheduleDigestsResult, scheduleDigests } from '../lib/delivery/schedule-digests.ts';
+import { getAppContext } from '#lib/app/context.ts';
+import { type ScheduleDigestsResult, scheduleDigests } from '#lib/delivery/schedule-digests.ts';
 
 /** EventBridge Scheduler, hourly: queue one digest job per subscriber whose delivery hour has come. */
 export async function handler(): Promise<ScheduleDigestsResult> {

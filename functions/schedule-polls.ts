@@ -1,5 +1,5 @@
-import { getAppContext } from '../lib/app/context.ts';
-import { type SchedulePollsResult, schedulePolls } from '../lib/ingest/schedule-polls.ts';
+import { getAppContext } from '#lib/app/context.ts';
+import { type SchedulePollsResult, schedulePolls } from '#lib/ingest/schedule-polls.ts';
 
 /** EventBridge Scheduler, every few minutes: queue one poll per due feed. */
 export async function handler(): Promise<SchedulePollsResult> {

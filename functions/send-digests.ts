@@ -1,9 +1,9 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { getAppContext } from '../lib/app/context.ts';
-import { getDeliveryDependencies } from '../lib/app/delivery-context.ts';
-import { type DeliveryOutcome, deliverJob } from '../lib/delivery/deliver.ts';
-import { deliveryJobSchema, parseMessage } from '../lib/queue/messages.ts';
-import { processRecords } from '../lib/queue/partial-batch.ts';
+import { getAppContext } from '#lib/app/context.ts';
+import { getDeliveryDependencies } from '#lib/app/delivery-context.ts';
+import { type DeliveryOutcome, deliverJob } from '#lib/delivery/deliver.ts';
+import { deliveryJobSchema, parseMessage } from '#lib/queue/messages.ts';
+import { processRecords } from '#lib/queue/partial-batch.ts';
 
 /** SQS digests: compose, send and record each digest or alert on its own. */
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {

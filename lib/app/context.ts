@@ -1,15 +1,15 @@
 import { GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { getDocumentClient, getSqsClient } from '../aws/clients.ts';
-import { QUEUES, type QueueId } from '../aws/resources.ts';
-import { type Classifier, createClassifier } from '../classify/classifier.ts';
-import { loadTopicPack } from '../classify/topic-pack.ts';
-import { type Config, getConfig } from '../config.ts';
-import { getLog, type Log } from '../log.ts';
-import { DeliveryRepository } from '../store/delivery-repository.ts';
-import { FeedRepository } from '../store/feed-repository.ts';
-import { StoryRepository } from '../store/story-repository.ts';
-import { SubscriberRepository } from '../store/subscriber-repository.ts';
+import { getDocumentClient, getSqsClient } from '#lib/aws/clients.ts';
+import { QUEUES, type QueueId } from '#lib/aws/resources.ts';
+import { type Classifier, createClassifier } from '#lib/classify/classifier.ts';
+import { loadTopicPack } from '#lib/classify/topic-pack.ts';
+import { type Config, getConfig } from '#lib/config.ts';
+import { getLog, type Log } from '#lib/log.ts';
+import { DeliveryRepository } from '#lib/store/delivery-repository.ts';
+import { FeedRepository } from '#lib/store/feed-repository.ts';
+import { StoryRepository } from '#lib/store/story-repository.ts';
+import { SubscriberRepository } from '#lib/store/subscriber-repository.ts';
 
 /** Everything a handler or command needs, built once per process and shared by every invocation. */
 export interface AppContext {

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import type { Config } from '../config.ts';
-import type { DeliveryDependencies } from '../delivery/deliver.ts';
-import { StoryWindowReader } from '../delivery/story-window-reader.ts';
-import { createMailer, type Mailer, type MailerConfig } from '../mail/transport.ts';
-import { DeliveryStateReader } from '../store/delivery-state.ts';
-import type { Subscriber } from '../subscriptions/subscriber.ts';
-import { signToken } from '../subscriptions/tokens.ts';
+import type { Config } from '#lib/config.ts';
+import type { DeliveryDependencies } from '#lib/delivery/deliver.ts';
+import { StoryWindowReader } from '#lib/delivery/story-window-reader.ts';
+import { createMailer, type Mailer, type MailerConfig } from '#lib/mail/transport.ts';
+import { DeliveryStateReader } from '#lib/store/delivery-state.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
+import { signToken } from '#lib/subscriptions/tokens.ts';
 import { type AppContext, getAppContext } from './context.ts';
 import { resolveTokenSecret } from './token-secret.ts';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { getConfig, resetConfig } from '../config.ts';
+import { getConfig, resetConfig } from '#lib/config.ts';
 
 /** Adds `--data-dir` to a command that reads or writes local data. */
 export function withDataDirOption(command: Command): Command {

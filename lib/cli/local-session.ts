@@ -1,7 +1,7 @@
-import { type AppContext, getAppContext, resetAppContext } from '../app/context.ts';
-import { getConfig } from '../config.ts';
-import { startLocalStack } from '../local/stack.ts';
-import { createTerminalLog, setLog } from '../log.ts';
+import { type AppContext, getAppContext, resetAppContext } from '#lib/app/context.ts';
+import { getConfig } from '#lib/config.ts';
+import { startLocalStack } from '#lib/local/stack.ts';
+import { createTerminalLog, setLog } from '#lib/log.ts';
 import { resolveDataDir } from './data-dir.ts';
 
 /**

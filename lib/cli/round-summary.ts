@@ -1,5 +1,5 @@
-import type { DeliveryOutcome } from '../delivery/deliver.ts';
-import type { PollOutcome } from '../ingest/poll-feed.ts';
+import type { DeliveryOutcome } from '#lib/delivery/deliver.ts';
+import type { PollOutcome } from '#lib/ingest/poll-feed.ts';
 
 /** Counts of one poll round, for the summary line and `poll --all`. */
 export interface PollSummary {

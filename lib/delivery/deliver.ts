@@ -1,12 +1,12 @@
-import { composeAlert } from '../digest/alerts.ts';
-import { composeDigest, type Digest } from '../digest/compose.ts';
-import { type RenderContext, renderDigest } from '../digest/render.ts';
-import type { Mailer } from '../mail/transport.ts';
-import type { DeliveryJob } from '../queue/messages.ts';
-import type { DeliveryRepository } from '../store/delivery-repository.ts';
-import type { DeliveryStateReader } from '../store/delivery-state.ts';
-import type { StoryRepository } from '../store/story-repository.ts';
-import type { Subscriber } from '../subscriptions/subscriber.ts';
+import { composeAlert } from '#lib/alerts/compose-alert.ts';
+import { composeDigest, type Digest } from '#lib/digest/compose.ts';
+import { type RenderContext, renderDigest } from '#lib/digest/render.ts';
+import type { Mailer } from '#lib/mail/transport.ts';
+import type { DeliveryJob } from '#lib/queue/messages.ts';
+import type { DeliveryRepository } from '#lib/store/delivery-repository.ts';
+import type { DeliveryStateReader } from '#lib/store/delivery-state.ts';
+import type { StoryRepository } from '#lib/store/story-repository.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import type { StoryWindowReader } from './story-window-reader.ts';
 
 export interface DeliveryDependencies {

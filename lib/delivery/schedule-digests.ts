@@ -1,11 +1,11 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { Log } from '../log.ts';
-import type { DeliveryJob } from '../queue/messages.ts';
-import { sendMessages } from '../queue/send-batch.ts';
-import { mapWithConcurrency } from '../store/retry.ts';
-import type { SubscriberRepository } from '../store/subscriber-repository.ts';
-import { type DigestWindow, digestWindowDue, nextDigestAt } from '../subscriptions/schedule.ts';
-import type { Subscriber } from '../subscriptions/subscriber.ts';
+import type { Log } from '#lib/log.ts';
+import type { DeliveryJob } from '#lib/queue/messages.ts';
+import { sendMessages } from '#lib/queue/send-batch.ts';
+import { mapWithConcurrency } from '#lib/store/retry.ts';
+import type { SubscriberRepository } from '#lib/store/subscriber-repository.ts';
+import { type DigestWindow, digestWindowDue, nextDigestAt } from '#lib/subscriptions/schedule.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 
 export interface ScheduleDigestsResult {
   due: number;

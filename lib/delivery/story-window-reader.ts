@@ -1,5 +1,5 @@
-import type { StoryRepository } from '../store/story-repository.ts';
-import type { Story } from '../stories/story.ts';
+import type { StoryRepository } from '#lib/store/story-repository.ts';
+import type { Story } from '#lib/stories/story.ts';
 
 /** Windows ending this long before a read are settled: every poll that saw their stories has written. */
 const SETTLE_MS = 5 * 60_000;

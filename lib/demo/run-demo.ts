@@ -1,16 +1,16 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { getAppContext } from '../app/context.ts';
-import { outboxDir } from '../app/delivery-context.ts';
-import { getConfig } from '../config.ts';
-import type { DeliveryOutcome } from '../delivery/deliver.ts';
-import { newFeed } from '../ingest/feed.ts';
-import { startLocalPipeline } from '../local/pipeline.ts';
-import type { DeliveryJob, PollFeedJob } from '../queue/messages.ts';
-import { sendMessages } from '../queue/send-batch.ts';
-import { addSubscriber } from '../subscriptions/add-subscriber.ts';
-import type { Subscriber } from '../subscriptions/subscriber.ts';
+import { getAppContext } from '#lib/app/context.ts';
+import { outboxDir } from '#lib/app/delivery-context.ts';
+import { getConfig } from '#lib/config.ts';
+import type { DeliveryOutcome } from '#lib/delivery/deliver.ts';
+import { newFeed } from '#lib/feeds/feed.ts';
+import { startLocalPipeline } from '#lib/local/pipeline.ts';
+import type { DeliveryJob, PollFeedJob } from '#lib/queue/messages.ts';
+import { sendMessages } from '#lib/queue/send-batch.ts';
+import { addSubscriber } from '#lib/subscriptions/add-subscriber.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import { serveDemoFeeds } from './demo-feeds.ts';
 
 /** Readers the demo subscribes: different topics, time zones and frequencies. */

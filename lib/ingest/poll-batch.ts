@@ -1,8 +1,8 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { AppContext } from '../app/context.ts';
-import { enqueueAlerts } from '../delivery/enqueue-alerts.ts';
-import { parseMessage, pollFeedJobSchema } from '../queue/messages.ts';
-import { processRecords } from '../queue/partial-batch.ts';
+import { enqueueAlerts } from '#lib/alerts/enqueue-alerts.ts';
+import type { AppContext } from '#lib/app/context.ts';
+import { parseMessage, pollFeedJobSchema } from '#lib/queue/messages.ts';
+import { processRecords } from '#lib/queue/partial-batch.ts';
 import { type PollOutcome, pollFeed } from './poll-feed.ts';
 
 /**

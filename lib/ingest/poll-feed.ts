@@ -1,13 +1,13 @@
-import type { Classifier } from '../classify/classifier.ts';
-import { findCluster } from '../feeds/cluster.ts';
-import { FeedError, FeedGoneError, RateLimitedError } from '../feeds/errors.ts';
-import { type FetchFeedOptions, type FetchResult, fetchFeed } from '../feeds/fetch.ts';
-import { processFeed } from '../feeds/process.ts';
-import type { FeedRepository } from '../store/feed-repository.ts';
-import type { StoryRepository } from '../store/story-repository.ts';
-import type { Story } from '../stories/story.ts';
-import type { Feed } from './feed.ts';
-import { afterFailure, afterSuccess, DEFAULT_POLL_POLICY, type PollPolicy } from './feed-state.ts';
+import type { Classifier } from '#lib/classify/classifier.ts';
+import type { Feed } from '#lib/feeds/feed.ts';
+import { afterFailure, afterSuccess, DEFAULT_POLL_POLICY, type PollPolicy } from '#lib/feeds/feed-state.ts';
+import { FeedError, FeedGoneError, RateLimitedError } from '#lib/reader/errors.ts';
+import { type FetchFeedOptions, type FetchResult, fetchFeed } from '#lib/reader/fetch.ts';
+import type { FeedRepository } from '#lib/store/feed-repository.ts';
+import type { StoryRepository } from '#lib/store/story-repository.ts';
+import { findCluster } from '#lib/stories/cluster.ts';
+import { processFeed } from '#lib/stories/process.ts';
+import type { Story } from '#lib/stories/story.ts';
 
 export interface PollDependencies {
   feeds: FeedRepository;

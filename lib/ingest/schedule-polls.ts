@@ -1,8 +1,8 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { PollFeedJob } from '../queue/messages.ts';
-import { sendMessages } from '../queue/send-batch.ts';
-import type { FeedRepository } from '../store/feed-repository.ts';
-import { mapWithConcurrency } from '../store/retry.ts';
+import type { PollFeedJob } from '#lib/queue/messages.ts';
+import { sendMessages } from '#lib/queue/send-batch.ts';
+import type { FeedRepository } from '#lib/store/feed-repository.ts';
+import { mapWithConcurrency } from '#lib/store/retry.ts';
 
 export interface SchedulePollsResult {
   due: number;

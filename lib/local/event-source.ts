@@ -5,7 +5,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { Log } from '../log.ts';
+import type { Log } from '#lib/log.ts';
 
 /** The shape of every SQS-triggered handler in `functions/`. */
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;

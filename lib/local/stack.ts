@@ -1,10 +1,10 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createSqsClient, resetClients } from '../aws/clients.ts';
-import type { QueueId } from '../aws/resources.ts';
-import { QUEUES } from '../aws/resources.ts';
-import { resetConfig } from '../config.ts';
+import { createSqsClient, resetClients } from '#lib/aws/clients.ts';
+import type { QueueId } from '#lib/aws/resources.ts';
+import { QUEUES } from '#lib/aws/resources.ts';
+import { resetConfig } from '#lib/config.ts';
 import { createQueues, createTables, type LocalQueue } from './bootstrap.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { createTransport, type SendMailOptions, type Transporter } from 'nodemailer';
-import type { RenderedEmail } from '../digest/render.ts';
+import type { RenderedEmail } from '#lib/digest/render.ts';
 import { outboxFileStem, writeToOutbox } from './outbox.ts';
 
 /** Where mail goes: Amazon SES (v2 API), an SMTP server, or a local outbox folder. */

@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { Log } from '../log.ts';
+import type { Log } from '#lib/log.ts';
 
 /**
  * Handles each record on its own and reports only the failed ones, so one bad message never sends

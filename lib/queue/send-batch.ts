@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { backoffDelay, chunk, sleep } from '../store/retry.ts';
+import { backoffDelay, chunk, sleep } from '#lib/store/retry.ts';
 
 export interface OutgoingMessage {
   /** Unique within one call; used to report which messages failed. */

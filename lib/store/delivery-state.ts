@@ -1,5 +1,5 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Subscriber } from '../subscriptions/subscriber.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import { type DeliveryLedgerSnapshot, ledgerKey, parseLedger } from './delivery-repository.ts';
 import { subscriberFromItem } from './subscriber-repository.ts';
 

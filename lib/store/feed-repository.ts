@@ -5,8 +5,8 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Feed } from '../ingest/feed.ts';
-import type { FeedStateChange } from '../ingest/feed-state.ts';
+import type { Feed } from '#lib/feeds/feed.ts';
+import type { FeedStateChange } from '#lib/feeds/feed-state.ts';
 import { conditionally } from './conditional.ts';
 import { queryAll, scanAll } from './paging.ts';
 

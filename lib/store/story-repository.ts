@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isGlobalGuid } from '../feeds/normalize.ts';
-import type { Story, StorySource } from '../stories/story.ts';
+import { isGlobalGuid } from '#lib/stories/normalize.ts';
+import type { Story, StorySource } from '#lib/stories/story.ts';
 import { batchGet, batchWrite } from './batch.ts';
 import { conditionally } from './conditional.ts';
 import { queryAll } from './paging.ts';

@@ -5,7 +5,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Subscriber } from '../subscriptions/subscriber.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import { conditionally } from './conditional.ts';
 import { queryAll, scanAll } from './paging.ts';
 

@@ -1,4 +1,4 @@
-import type { SubscriberRepository } from '../store/subscriber-repository.ts';
+import type { SubscriberRepository } from '#lib/store/subscriber-repository.ts';
 import { nextDigestAt } from './schedule.ts';
 import type { Subscriber, SubscriberStatus } from './subscriber.ts';
 import { parseSubscriberInput, subscriberIdFor } from './validate.ts';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll } from 'vitest';
-import { resetAppContext } from '../../lib/app/context.ts';
-import { resetDeliveryDependencies } from '../../lib/app/delivery-context.ts';
-import { resetClients } from '../../lib/aws/clients.ts';
-import { resetConfig } from '../../lib/config.ts';
-import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../lib/local/stack.ts';
+import { resetAppContext } from '#lib/app/context.ts';
+import { resetDeliveryDependencies } from '#lib/app/delivery-context.ts';
+import { resetClients } from '#lib/aws/clients.ts';
+import { resetConfig } from '#lib/config.ts';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '#lib/local/stack.ts';
 
 /**
  * Gives a test file its own local AWS (dynalite + fauxqs in memory, on free loopback ports), so files

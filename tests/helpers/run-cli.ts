@@ -1,6 +1,6 @@
 import { vi } from 'vitest';
-import { errorLine } from '../../lib/cli/errors.ts';
-import { buildProgram } from '../../lib/cli/main.ts';
+import { errorLine } from '#lib/cli/errors.ts';
+import { buildProgram } from '#lib/cli/main.ts';
 
 /** Runs the CLI in this process and returns what it printed, as `cipherwatch …` would. */
 export async function runCli(args: string[]): Promise<{ stdout: string; stderr: string; failed: boolean }> {

@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getAppContext } from '../../lib/app/context.ts';
-import type { Story } from '../../lib/stories/story.ts';
-import { subscriberIdFor } from '../../lib/subscriptions/validate.ts';
+import { getAppContext } from '#lib/app/context.ts';
+import type { Story } from '#lib/stories/story.ts';
+import { subscriberIdFor } from '#lib/subscriptions/validate.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
 import { runCli } from '../helpers/run-cli.ts';
 

@@ -3,17 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sendBatch } from '../../functions/send-digests.ts';
-import { getAppContext } from '../../lib/app/context.ts';
-import { getDeliveryDependencies, resetDeliveryDependencies } from '../../lib/app/delivery-context.ts';
-import { getSqsClient } from '../../lib/aws/clients.ts';
-import type { DeliveryOutcome } from '../../lib/delivery/deliver.ts';
-import { scheduleDigests } from '../../lib/delivery/schedule-digests.ts';
-import { createQueueConsumer } from '../../lib/local/event-source.ts';
-import type { DeliveryJob } from '../../lib/queue/messages.ts';
-import type { Story } from '../../lib/stories/story.ts';
-import { addSubscriber } from '../../lib/subscriptions/add-subscriber.ts';
-import type { Subscriber } from '../../lib/subscriptions/subscriber.ts';
+import { sendBatch } from '#functions/send-digests.ts';
+import { getAppContext } from '#lib/app/context.ts';
+import { getDeliveryDependencies, resetDeliveryDependencies } from '#lib/app/delivery-context.ts';
+import { getSqsClient } from '#lib/aws/clients.ts';
+import type { DeliveryOutcome } from '#lib/delivery/deliver.ts';
+import { scheduleDigests } from '#lib/delivery/schedule-digests.ts';
+import { createQueueConsumer } from '#lib/local/event-source.ts';
+import type { DeliveryJob } from '#lib/queue/messages.ts';
+import type { Story } from '#lib/stories/story.ts';
+import { addSubscriber } from '#lib/subscriptions/add-subscriber.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
 
 const HOUR = 3_600_000;
@@ -216,7 +216,7 @@ describe('digest delivery through the queue', () => {
       { email: 'overlap@example.org', topics: ['encryption'] },
       '2026-03-27T12:00:00.000Z',
     );
-    const { deliverJob } = await import('../../lib/delivery/deliver.ts');
+    const { deliverJob } = await import('#lib/delivery/deliver.ts');
     const deps = getDeliveryDependencies();
 
     const yesterday = await deliverJob(
@@ -248,7 +248,7 @@ describe('digest delivery through the queue', () => {
       { email: 'empty@example.org', topics: ['platform-regulation'] },
       '2026-03-27T12:00:00.000Z',
     );
-    const { deliverJob } = await import('../../lib/delivery/deliver.ts');
+    const { deliverJob } = await import('#lib/delivery/deliver.ts');
 
     const outcome = await deliverJob(
       {

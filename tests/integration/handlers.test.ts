@@ -1,7 +1,7 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { handler as pollFeeds } from '../../functions/poll-feeds.ts';
-import { handler as sendDigests } from '../../functions/send-digests.ts';
+import { handler as pollFeeds } from '#functions/poll-feeds.ts';
+import { handler as sendDigests } from '#functions/send-digests.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
 
 function event(...bodies: string[]): SQSEvent {

@@ -8,9 +8,9 @@ import {
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { getDocumentClient, getSqsClient } from '../../lib/aws/clients.ts';
-import { TABLES } from '../../lib/aws/resources.ts';
-import { createQueueConsumer } from '../../lib/local/event-source.ts';
+import { getDocumentClient, getSqsClient } from '#lib/aws/clients.ts';
+import { TABLES } from '#lib/aws/resources.ts';
+import { createQueueConsumer } from '#lib/local/event-source.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
 
 describe('local stack', () => {

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { resetConfig } from '../../config.ts';
-import { runDemo } from '../../demo/run-demo.ts';
-import { createTerminalLog, setLog } from '../../log.ts';
+import { resetConfig } from '#lib/config.ts';
+import { runDemo } from '#lib/demo/run-demo.ts';
+import { createTerminalLog, setLog } from '#lib/log.ts';
 
 /** `cipherwatch demo` (= `npm run demo`): the offline tour. */
 export function registerDemoCommand(program: Command): void {

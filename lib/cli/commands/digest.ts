@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { createDeliveryDependencies } from '../../app/delivery-context.ts';
-import { previewDigest } from '../../delivery/preview.ts';
-import { subscriberIdFor } from '../../subscriptions/validate.ts';
-import { withDataDirOption } from '../data-dir.ts';
-import { UsageError } from '../errors.ts';
-import { withLocalData } from '../local-session.ts';
+import { createDeliveryDependencies } from '#lib/app/delivery-context.ts';
+import { withDataDirOption } from '#lib/cli/data-dir.ts';
+import { UsageError } from '#lib/cli/errors.ts';
+import { withLocalData } from '#lib/cli/local-session.ts';
+import { previewDigest } from '#lib/delivery/preview.ts';
+import { subscriberIdFor } from '#lib/subscriptions/validate.ts';
 
 /** Parses "24h", "7d", "90m" into milliseconds. */
 export function parseDuration(text: string): number {

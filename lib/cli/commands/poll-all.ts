@@ -1,11 +1,11 @@
-import { getAppContext } from '../../app/context.ts';
-import { startLocalPipeline } from '../../local/pipeline.ts';
-import { createTerminalLog, setLog } from '../../log.ts';
-import type { PollFeedJob } from '../../queue/messages.ts';
-import { sendMessages } from '../../queue/send-batch.ts';
-import { resolveDataDir } from '../data-dir.ts';
-import { createProgress } from '../progress.ts';
-import { formatPollSummary, summarizePolls } from '../round-summary.ts';
+import { getAppContext } from '#lib/app/context.ts';
+import { resolveDataDir } from '#lib/cli/data-dir.ts';
+import { createProgress } from '#lib/cli/progress.ts';
+import { formatPollSummary, summarizePolls } from '#lib/cli/round-summary.ts';
+import { startLocalPipeline } from '#lib/local/pipeline.ts';
+import { createTerminalLog, setLog } from '#lib/log.ts';
+import type { PollFeedJob } from '#lib/queue/messages.ts';
+import { sendMessages } from '#lib/queue/send-batch.ts';
 import type { PollAllOptions } from './poll.ts';
 
 /**

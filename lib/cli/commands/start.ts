@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
-import { handler as scheduleDigests } from '../../../functions/schedule-digests.ts';
-import { handler as schedulePolls } from '../../../functions/schedule-polls.ts';
-import { getAppContext } from '../../app/context.ts';
-import { outboxDir } from '../../app/delivery-context.ts';
-import { getConfig } from '../../config.ts';
-import { type LocalPipeline, startLocalPipeline } from '../../local/pipeline.ts';
-import { createTerminalLog, setLog } from '../../log.ts';
-import { resolveDataDir, withDataDirOption } from '../data-dir.ts';
-import { describeError, UsageError } from '../errors.ts';
-import { formatDeliverySummary, formatPollSummary, summarizePolls } from '../round-summary.ts';
+import { handler as scheduleDigests } from '#functions/schedule-digests.ts';
+import { handler as schedulePolls } from '#functions/schedule-polls.ts';
+import { getAppContext } from '#lib/app/context.ts';
+import { outboxDir } from '#lib/app/delivery-context.ts';
+import { resolveDataDir, withDataDirOption } from '#lib/cli/data-dir.ts';
+import { describeError, UsageError } from '#lib/cli/errors.ts';
+import { formatDeliverySummary, formatPollSummary, summarizePolls } from '#lib/cli/round-summary.ts';
+import { getConfig } from '#lib/config.ts';
+import { type LocalPipeline, startLocalPipeline } from '#lib/local/pipeline.ts';
+import { createTerminalLog, setLog } from '#lib/log.ts';
 
 /** Digest rounds run a few minutes past the hour, once every poll that began before it has written. */
 const DIGEST_MINUTE = 5;
