@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { TopicDefinition } from '#lib/classify/topic-pack.ts';
-import type { DeliveryJob } from '#lib/queue/messages.ts';
-import { sendMessages } from '#lib/queue/send-batch.ts';
-import type { SubscriberRepository } from '#lib/store/subscriber-repository.ts';
+import type { JobQueue } from '#lib/jobs/job-queue.ts';
+import type { DeliveryJob } from '#lib/jobs/messages.ts';
 import type { Story } from '#lib/stories/story.ts';
+import type { SubscriberStore } from '#lib/subscriptions/subscriber-store.ts';
 
 /** An alert is for news: a newly added feed's backlog of old stories alerts nobody. */
 const ALERT_MAX_AGE_MS = 48 * 3_600_000;
@@ -21,9 +20,8 @@ function isNews(story: Story): boolean {
 export async function enqueueAlerts(deps: {
   stories: readonly Story[];
   topics: readonly TopicDefinition[];
-  subscribers: SubscriberRepository;
-  sqs: SQSClient;
-  queueUrl: string;
+  subscribers: SubscriberStore;
+  queue: JobQueue<DeliveryJob>;
 }): Promise<{ alerts: number; failed: number }> {
   const thresholds = new Map(deps.topics.map((topic) => [topic.id, topic.alertThreshold]));
   const alerting = deps.stories.filter(
@@ -51,6 +49,6 @@ export async function enqueueAlerts(deps: {
     const job: DeliveryJob = { kind: 'alert', subscriberId: subscriber.id, key, storyIds };
     return [{ id: `${subscriber.id}:${key}`, body: job }];
   });
-  const { sent, failed } = await sendMessages(deps.sqs, deps.queueUrl, jobs);
+  const { sent, failed } = await deps.queue.send(jobs);
   return { alerts: sent.length, failed: failed.length };
 }

@@ -1,10 +1,10 @@
-import type { FeedRepository } from '#lib/store/feed-repository.ts';
 import { newFeed } from './feed.ts';
 import type { FeedCatalogEntry } from './feed-catalog.ts';
+import type { FeedStore } from './feed-store.ts';
 
 /** Adds the catalog's feeds that are not in the registry yet; returns how many were added. */
 export async function seedFeeds(
-  feeds: FeedRepository,
+  feeds: FeedStore,
   entries: readonly FeedCatalogEntry[],
   now: Date,
 ): Promise<number> {

@@ -3,9 +3,9 @@ import { createClassifier } from '#lib/classify/classifier.ts';
 import { loadTopicPack } from '#lib/classify/topic-pack.ts';
 import type { ClassifiableText, Classification } from '#lib/classify/types.ts';
 import { errorJson, errorLine, UsageError } from '#lib/cli/errors.ts';
+import { loadConfig } from '#lib/config.ts';
 import type { Resolver } from '#lib/reader/address-guard.ts';
 import { fetchFeed } from '#lib/reader/fetch.ts';
-import { allowPrivateNetworksFromEnv } from '#lib/reader/private-network-setting.ts';
 import { truncate } from '#lib/stories/clean-text.ts';
 import { storyIdFor } from '#lib/stories/normalize.ts';
 import { type ProcessedFeed, processFeed } from '#lib/stories/process.ts';
@@ -69,7 +69,7 @@ export function registerPollCommand(program: Command, options: PollCommandOption
     .action(async (url: string | undefined, flags: PollFlags) => {
       const json = flags.json === true;
       try {
-        const allowPrivateNetworks = flags.allowPrivateNetworks === true || allowPrivateNetworksFromEnv();
+        const allowPrivateNetworks = flags.allowPrivateNetworks === true || loadConfig().allowPrivateNetworks;
         if (flags.all) {
           if (url !== undefined) throw new UsageError('give either a feed URL or --all, not both');
           if (options.runAll === undefined) {

@@ -147,7 +147,7 @@ describe('cipherwatch poll URL', () => {
 
     expect(exitCode).toBe(1);
     expect(stderr).toBe(
-      'error: InvalidSettingError: CIPHERWATCH_ALLOW_PRIVATE_NETWORKS must be "true" or "false", not "yes"\n',
+      'error: ConfigError: CIPHERWATCH_ALLOW_PRIVATE_NETWORKS must be one of "true", "false" (got "yes").\n',
     );
   });
 

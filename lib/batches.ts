@@ -1,15 +1,3 @@
-/** Waits with exponential backoff and full jitter: attempt 0 → up to base ms, doubling to the cap. */
-export function backoffDelay(
-  attempt: number,
-  baseMs = 50,
-  capMs = 5_000,
-  random: () => number = Math.random,
-) {
-  return Math.floor(random() * Math.min(capMs, baseMs * 2 ** attempt));
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** Splits a list into chunks of at most `size` (DynamoDB takes 25 writes or 100 reads per call, SQS 10). */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];

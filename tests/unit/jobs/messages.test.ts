@@ -4,7 +4,7 @@ import {
   MalformedMessageError,
   parseMessage,
   pollFeedJobSchema,
-} from '#lib/queue/messages.ts';
+} from '#lib/jobs/messages.ts';
 
 describe('queue messages', () => {
   it('accepts a well-formed poll job', () => {
