@@ -34,7 +34,13 @@ const environmentSchema = z.object({
   CIPHERWATCH_POLL_INTERVAL_MINUTES: wholeNumber(1, 1440).default(5),
   CIPHERWATCH_FEEDS_FILE: z.string().min(1).optional(),
   CIPHERWATCH_ALLOW_PRIVATE_NETWORKS: booleanText.default(false),
-  CIPHERWATCH_PUBLIC_URL: httpUrl.default('http://localhost:3000'),
+  CIPHERWATCH_PUBLIC_URL: httpUrl.optional(),
+  CIPHERWATCH_PORT: wholeNumber(1, 65535).default(3000),
+  CIPHERWATCH_ADMIN_API_KEY_HASH: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'the hex SHA-256 of the admin API key (64 hex characters)')
+    .transform((hash) => hash.toLowerCase())
+    .optional(),
   CIPHERWATCH_TOKEN_SECRET: z.string().min(32, 'a secret of at least 32 characters').optional(),
   CIPHERWATCH_MAIL_FROM: z.string().min(3).default('Cipherwatch <digests@cipherwatch.localhost>'),
   CIPHERWATCH_MAIL_REPLY_TO: z.string().min(3).optional(),
@@ -49,6 +55,8 @@ const environmentSchema = z.object({
   STORIES_TABLE: z.string().min(3).default('cipherwatch-stories'),
   SUBSCRIBERS_TABLE: z.string().min(3).default('cipherwatch-subscribers'),
   DELIVERIES_TABLE: z.string().min(3).default('cipherwatch-deliveries'),
+  LIMITS_TABLE: z.string().min(3).default('cipherwatch-limits'),
+  FEEDBACK_TABLE: z.string().min(3).default('cipherwatch-feedback'),
   POLL_FEEDS_QUEUE_URL: httpUrl.optional(),
   DIGESTS_QUEUE_URL: httpUrl.optional(),
 });
@@ -62,7 +70,12 @@ export interface Config {
   /** The feeds added to a new data folder's registry; config/feeds.yaml unless set. */
   feedsFile: string | undefined;
   allowPrivateNetworks: boolean;
+  /** Base of every link in emails and pages; http://localhost:<port> unless CIPHERWATCH_PUBLIC_URL is set. */
   publicUrl: string;
+  /** Port `cipherwatch start` serves the web app on. */
+  port: number;
+  /** Hex SHA-256 of the admin API key; the admin API refuses every request when unset. */
+  adminApiKeyHash: string | undefined;
   tokenSecret: string | undefined;
   mail: {
     from: string;
@@ -73,7 +86,14 @@ export interface Config {
   logLevel: Environment['CIPHERWATCH_LOG_LEVEL'];
   region: string;
   inLambda: boolean;
-  tables: { feeds: string; stories: string; subscribers: string; deliveries: string };
+  tables: {
+    feeds: string;
+    stories: string;
+    subscribers: string;
+    deliveries: string;
+    limits: string;
+    feedback: string;
+  };
   queueUrls: { pollFeeds: string | undefined; digests: string | undefined };
 }
 
@@ -99,7 +119,9 @@ export function parseConfig(env: NodeJS.ProcessEnv, overrides: { dataDir?: strin
     pollIntervalMinutes: e.CIPHERWATCH_POLL_INTERVAL_MINUTES,
     feedsFile: e.CIPHERWATCH_FEEDS_FILE && path.resolve(e.CIPHERWATCH_FEEDS_FILE),
     allowPrivateNetworks: e.CIPHERWATCH_ALLOW_PRIVATE_NETWORKS,
-    publicUrl: e.CIPHERWATCH_PUBLIC_URL.replace(/\/+$/, ''),
+    publicUrl: (e.CIPHERWATCH_PUBLIC_URL ?? `http://localhost:${e.CIPHERWATCH_PORT}`).replace(/\/+$/, ''),
+    port: e.CIPHERWATCH_PORT,
+    adminApiKeyHash: e.CIPHERWATCH_ADMIN_API_KEY_HASH,
     tokenSecret: e.CIPHERWATCH_TOKEN_SECRET,
     mail: {
       from: e.CIPHERWATCH_MAIL_FROM,
@@ -115,6 +137,8 @@ export function parseConfig(env: NodeJS.ProcessEnv, overrides: { dataDir?: strin
       stories: e.STORIES_TABLE,
       subscribers: e.SUBSCRIBERS_TABLE,
       deliveries: e.DELIVERIES_TABLE,
+      limits: e.LIMITS_TABLE,
+      feedback: e.FEEDBACK_TABLE,
     },
     queueUrls: { pollFeeds: e.POLL_FEEDS_QUEUE_URL, digests: e.DIGESTS_QUEUE_URL },
   };

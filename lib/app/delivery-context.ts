@@ -71,6 +71,8 @@ function linkSigner(config: Config): DeliveryDependencies['linksFor'] {
       manageUrl: `${config.publicUrl}/manage?token=${manage}`,
       unsubscribeMailto: `mailto:unsubscribe@${senderDomain}?subject=unsubscribe%20${unsubscribe}`,
       listId: `Cipherwatch digests <digests.${senderDomain}>`,
+      feedbackUrlFor: (storyId: string, topicId: string) =>
+        `${config.publicUrl}/feedback?token=${signToken({ subscriberId: subscriber.id, purpose: 'feedback', subject: `${storyId}#${topicId}` }, secret as string)}`,
     };
   };
 }

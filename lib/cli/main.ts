@@ -3,6 +3,7 @@ import { registerClassifyCommand } from './commands/classify.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDigestCommand } from './commands/digest.ts';
 import { registerEvalCommand } from './commands/eval.ts';
+import { registerFeedbackCommand } from './commands/feedback.ts';
 import { registerFeedsCommand } from './commands/feeds.ts';
 import { registerPollCommand } from './commands/poll.ts';
 import { runPollRound } from './commands/poll-all.ts';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerFeedsCommand(program);
   registerSubscribersCommand(program);
   registerDigestCommand(program);
+  registerFeedbackCommand(program);
   return program;
 }
 

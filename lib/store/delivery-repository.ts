@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionally } from './conditional.ts';
 
 export type ClaimOutcome = 'claimed' | 'already-sent' | 'in-progress';
@@ -49,6 +49,11 @@ export class DeliveryRepository {
       new GetCommand({ TableName: this.table, Key: ledgerKey(subscriberId), ConsistentRead: true }),
     );
     return parseLedger(result.Item);
+  }
+
+  /** Deletes everything recorded about sending to a subscriber, for erasure. */
+  async forget(subscriberId: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.table, Key: ledgerKey(subscriberId) }));
   }
 
   /**

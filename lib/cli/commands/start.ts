@@ -1,11 +1,17 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Command } from 'commander';
 import { handler as scheduleDigests } from '../../../functions/schedule-digests.ts';
 import { handler as schedulePolls } from '../../../functions/schedule-polls.ts';
 import { getAppContext } from '../../app/context.ts';
 import { outboxDir } from '../../app/delivery-context.ts';
-import { getConfig } from '../../config.ts';
+import { createWebDependencies } from '../../app/web-context.ts';
+import { getConfig, resetConfig } from '../../config.ts';
 import { type LocalPipeline, startLocalPipeline } from '../../local/pipeline.ts';
 import { createTerminalLog, setLog } from '../../log.ts';
+import { createWebApp } from '../../web/app.ts';
 import { resolveDataDir, withDataDirOption } from '../data-dir.ts';
 import { describeError, UsageError } from '../errors.ts';
 import { formatDeliverySummary, formatPollSummary, summarizePolls } from '../round-summary.ts';
@@ -17,9 +23,16 @@ export function registerStartCommand(program: Command): void {
   withDataDirOption(
     program
       .command('start')
-      .description('run the whole pipeline locally: emulators, schedules, queue consumers (Ctrl-C stops)'),
-  ).action(async (options: { dataDir?: string }) => {
+      .description(
+        'run the whole pipeline locally: emulators, schedules, queue consumers and the web app (Ctrl-C stops)',
+      )
+      .option('--port <port>', 'port for the web app (default: $CIPHERWATCH_PORT or 3000)'),
+  ).action(async (options: { dataDir?: string; port?: string }) => {
     const dataDir = resolveDataDir(options);
+    if (options.port !== undefined) {
+      process.env.CIPHERWATCH_PORT = options.port;
+      resetConfig();
+    }
     const config = getConfig();
     // The cycle lines say what happened; a feed's failure is in its round's count and in `feeds list`.
     setLog(createTerminalLog(config.logLevel === 'info' ? 'error' : config.logLevel));
@@ -33,6 +46,13 @@ export function registerStartCommand(program: Command): void {
           'stop it first, or give this one another --data-dir.',
       );
     }
+    let web: { server: Server; url: string };
+    try {
+      web = await serveWebApp(config.port);
+    } catch (error) {
+      await pipeline.stop();
+      throw error;
+    }
     const feeds = await getAppContext().feeds.list();
     const mail =
       config.mail.transport === 'outbox'
@@ -41,6 +61,7 @@ export function registerStartCommand(program: Command): void {
     process.stdout.write(
       [
         'Cipherwatch is running.',
+        `  web       ${web.url}${web.url === config.publicUrl ? '' : ` (links in emails: ${config.publicUrl})`}`,
         `  data      ${dataDir}`,
         `  DynamoDB  ${pipeline.stack.dynamodbEndpoint}${pipeline.stack.ownsEmulators ? ' (dynalite)' : ''}`,
         `  SQS       ${pipeline.stack.sqsEndpoint}${pipeline.stack.ownsEmulators ? ' (fauxqs)' : ''}`,
@@ -58,8 +79,30 @@ export function registerStartCommand(program: Command): void {
     await waitForSignal();
     say('Stopping: finishing the batches in hand…');
     for (const timer of timers) clearTimeout(timer.current);
+    await new Promise((resolve) => web.server.close(resolve));
     await pipeline.stop();
     say('Stopped. Data is kept in the data folder.');
+  });
+}
+
+/** Serves the web app on loopback: a laptop's pipeline is not for the whole network. */
+function serveWebApp(port: number): Promise<{ server: Server; url: string }> {
+  const app = createWebApp(
+    createWebDependencies(getAppContext(), { clientAddress: (c) => getConnInfo(c).remote.address }),
+  );
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }) as Server;
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new UsageError(`Port ${port} is already in use; choose another with --port or CIPHERWATCH_PORT.`)
+          : error,
+      );
+    });
+    server.once('listening', () => {
+      const address = server.address() as AddressInfo;
+      resolve({ server, url: `http://localhost:${address.port}` });
+    });
   });
 }
 

@@ -1,0 +1,31 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { feedbackToCorpus } from '../../classify/reader-feedback.ts';
+import { FeedbackRepository } from '../../store/feedback-repository.ts';
+import { withDataDirOption } from '../data-dir.ts';
+import { withLocalData } from '../local-session.ts';
+
+/** `cipherwatch feedback export`: readers' "not relevant" answers as a labelled corpus for the classifier. */
+export function registerFeedbackCommand(program: Command): void {
+  const feedback = program.command('feedback').description("export readers' feedback on stories");
+  withDataDirOption(
+    feedback
+      .command('export')
+      .description(
+        'write feedback as JSON Lines in the labelled-corpus format (id, title, summary, labels, why)',
+      )
+      .option('--output <file>', 'write to this file instead of standard output'),
+  ).action(async (options: { dataDir?: string; output?: string }) => {
+    const records = await withLocalData(options, ({ dynamodb, config }) =>
+      new FeedbackRepository(dynamodb, config.tables.feedback).listAll(),
+    );
+    const lines = feedbackToCorpus(records).map((line) => `${JSON.stringify(line)}\n`);
+    if (options.output) {
+      await writeFile(options.output, lines.join(''));
+      process.stderr.write(`Wrote ${lines.length} stories with feedback to ${options.output}.\n`);
+    } else {
+      process.stdout.write(lines.join(''));
+      if (lines.length === 0) process.stderr.write('No feedback yet.\n');
+    }
+  });
+}
