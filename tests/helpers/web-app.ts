@@ -56,7 +56,10 @@ export function useWebApp(): WebHarness {
     outboxDir = await mkdtemp(path.join(tmpdir(), 'cipherwatch-web-outbox-'));
     deps = createWebDependencies(getAppContext(), {
       clientAddress: (c) => c.req.header('x-test-client') ?? '198.51.100.7',
-      mailer: createMailer({ kind: 'outbox', dir: outboxDir }, { from: 'Cipherwatch <digests@cipherwatch.test>' }),
+      mailer: createMailer(
+        { kind: 'outbox', dir: outboxDir },
+        { from: 'Cipherwatch <digests@cipherwatch.test>' },
+      ),
       now: () => clock.now,
     });
     app = createWebApp(deps);
@@ -71,7 +74,12 @@ export function useWebApp(): WebHarness {
         files.map(async (file) => {
           const mail = await simpleParser(await readFile(path.join(outboxDir, file)));
           const to = Array.isArray(mail.to) ? mail.to[0] : mail.to;
-          return { to: to?.text ?? '', subject: mail.subject ?? '', text: mail.text ?? '', html: String(mail.html) };
+          return {
+            to: to?.text ?? '',
+            subject: mail.subject ?? '',
+            text: mail.text ?? '',
+            html: String(mail.html),
+          };
         }),
       );
     },
@@ -80,7 +88,9 @@ export function useWebApp(): WebHarness {
       const result: Record<string, unknown[]> = {};
       for (const table of Object.values(TABLES)) {
         const page = await dynamodb.send(new ScanCommand({ TableName: table.name }));
-        result[table.id] = (page.Items ?? []).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+        result[table.id] = (page.Items ?? []).sort((a, b) =>
+          JSON.stringify(a).localeCompare(JSON.stringify(b)),
+        );
       }
       return result;
     },
@@ -93,7 +103,10 @@ function required<T>(value: T | undefined): T {
 }
 
 /** A form POST as a browser on the app's own page sends it. */
-export function formPost(fields: Record<string, string | string[]>, headers: Record<string, string> = {}): RequestInit {
+export function formPost(
+  fields: Record<string, string | string[]>,
+  headers: Record<string, string> = {},
+): RequestInit {
   const body = new URLSearchParams();
   for (const [name, value] of Object.entries(fields)) {
     for (const item of Array.isArray(value) ? value : [value]) body.append(name, item);
@@ -106,7 +119,11 @@ export function formPost(fields: Record<string, string | string[]>, headers: Rec
 }
 
 export function jsonPost(body: unknown, headers: Record<string, string> = {}): RequestInit {
-  return { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } };
+  return {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  };
 }
 
 /** The token in the first link to `path` in a text. */
@@ -115,3 +132,6 @@ export function tokenIn(text: string, linkPath: string): string {
   if (!match?.[1]) throw new Error(`No ${linkPath} link in:\n${text}`);
   return match[1];
 }
+
+/** A response's JSON body, typed as the test expects it to be. */
+export const json = <T>(response: Response): Promise<T> => response.json() as Promise<T>;

@@ -22,7 +22,9 @@ export function registerFeedbackCommand(program: Command): void {
     const lines = feedbackToCorpus(records).map((line) => `${JSON.stringify(line)}\n`);
     if (options.output) {
       await writeFile(options.output, lines.join(''));
-      process.stderr.write(`Wrote ${lines.length} stories with feedback to ${options.output}.\n`);
+      process.stderr.write(
+        `Wrote ${lines.length} ${lines.length === 1 ? 'story' : 'stories'} with feedback to ${options.output}.\n`,
+      );
     } else {
       process.stdout.write(lines.join(''));
       if (lines.length === 0) process.stderr.write('No feedback yet.\n');

@@ -3,14 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { getAppContext } from '../../../lib/app/context.ts';
 import { feedIdFor } from '../../../lib/ingest/feed.ts';
 import { subscribersCsv } from '../../../lib/web/routes/admin.ts';
-import { ADMIN_KEY, useWebApp } from '../../helpers/web-app.ts';
+import { ADMIN_KEY, json, useWebApp } from '../../helpers/web-app.ts';
+
+type FeedBody = { feed: Record<string, unknown> };
 
 describe('admin API', () => {
   const web = useWebApp();
   const admin = (path: string, init: RequestInit = {}) =>
     web.app().request(path, {
       ...init,
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+      headers: {
+        authorization: `Bearer ${ADMIN_KEY}`,
+        'content-type': 'application/json',
+        ...(init.headers ?? {}),
+      },
     });
 
   it('refuses every admin route without the right key: 401 problem details', async () => {
@@ -26,7 +32,11 @@ describe('admin API', () => {
       ['POST', '/api/admin/rounds/digest'],
     ];
     for (const [method, path] of routes) {
-      for (const headers of [{}, { authorization: 'Bearer wrong-key' }, { authorization: ADMIN_KEY }]) {
+      for (const headers of [
+        {},
+        { authorization: 'Bearer wrong-key' },
+        { authorization: ADMIN_KEY },
+      ] as Record<string, string>[]) {
         const response = await web.app().request(path, { method, headers });
         expect(response.status, `${method} ${path}`).toBe(401);
         expect(response.headers.get('content-type')).toBe('application/problem+json');
@@ -42,19 +52,28 @@ describe('admin API', () => {
     });
     expect(added.status).toBe(201);
     const id = feedIdFor('https://feeds.example.org/policy.xml');
-    expect((await added.json()).feed).toMatchObject({ id, name: 'Policy Wire', enabled: true });
+    expect((await json<FeedBody>(added)).feed).toMatchObject({ id, name: 'Policy Wire', enabled: true });
 
-    const again = await admin('/api/admin/feeds', { method: 'POST', body: JSON.stringify({ url: 'https://feeds.example.org/policy.xml' }) });
+    const again = await admin('/api/admin/feeds', {
+      method: 'POST',
+      body: JSON.stringify({ url: 'https://feeds.example.org/policy.xml' }),
+    });
     expect(again.status).toBe(409);
-    const invalid = await admin('/api/admin/feeds', { method: 'POST', body: JSON.stringify({ url: 'ftp://nope' }) });
+    const invalid = await admin('/api/admin/feeds', {
+      method: 'POST',
+      body: JSON.stringify({ url: 'ftp://nope' }),
+    });
     expect(invalid.status).toBe(400);
 
     const disabled = await admin(`/api/admin/feeds/${id}/disable`, { method: 'POST' });
-    expect((await disabled.json()).feed).toMatchObject({ enabled: false, disabledReason: 'Disabled by an operator.' });
+    expect((await json<FeedBody>(disabled)).feed).toMatchObject({
+      enabled: false,
+      disabledReason: 'Disabled by an operator.',
+    });
     const enabled = await admin(`/api/admin/feeds/${id}/enable`, { method: 'POST' });
-    expect((await enabled.json()).feed.enabled).toBe(true);
+    expect((await json<FeedBody>(enabled)).feed.enabled).toBe(true);
 
-    const listed = await (await admin('/api/admin/feeds')).json();
+    const listed = await json<{ feeds: { id: string }[] }>(await admin('/api/admin/feeds'));
     expect(listed.feeds.map((f: { id: string }) => f.id)).toContain(id);
 
     expect((await admin(`/api/admin/feeds/${id}`, { method: 'DELETE' })).status).toBe(204);
@@ -70,8 +89,11 @@ describe('admin API', () => {
         headers: { 'content-type': 'application/json', 'x-test-client': email },
       });
     }
-    const listed = await (await admin('/api/admin/subscribers')).json();
-    expect(listed.subscribers.map((s: { email: string }) => s.email)).toEqual(['a@example.org', 'b@example.org']);
+    const listed = await json<{ subscribers: { email: string }[] }>(await admin('/api/admin/subscribers'));
+    expect(listed.subscribers.map((s: { email: string }) => s.email)).toEqual([
+      'a@example.org',
+      'b@example.org',
+    ]);
 
     const csv = await admin('/api/admin/subscribers.csv');
     expect(csv.headers.get('content-type')).toContain('text/csv');
@@ -85,20 +107,29 @@ describe('admin API', () => {
 
   it('queues a poll of every enabled feed and a digest round', async () => {
     const { sqs, queueUrl } = getAppContext();
-    await admin('/api/admin/feeds', { method: 'POST', body: JSON.stringify({ url: 'https://one.example/feed' }) });
-    await admin('/api/admin/feeds', { method: 'POST', body: JSON.stringify({ url: 'https://two.example/feed' }) });
+    await admin('/api/admin/feeds', {
+      method: 'POST',
+      body: JSON.stringify({ url: 'https://one.example/feed' }),
+    });
+    await admin('/api/admin/feeds', {
+      method: 'POST',
+      body: JSON.stringify({ url: 'https://two.example/feed' }),
+    });
     await admin(`/api/admin/feeds/${feedIdFor('https://two.example/feed')}/disable`, { method: 'POST' });
 
     const poll = await admin('/api/admin/rounds/poll', { method: 'POST' });
     expect(poll.status).toBe(202);
-    expect(await poll.json()).toEqual({ round: 'poll', queued: 1 });
+    expect(await json(poll)).toEqual({ round: 'poll', queued: 1 });
     const waiting = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: await queueUrl('pollFeeds'), AttributeNames: ['ApproximateNumberOfMessages'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: await queueUrl('pollFeeds'),
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      }),
     );
     expect(waiting.Attributes?.ApproximateNumberOfMessages).toBe('1');
 
     const due = await admin('/api/admin/rounds/digest', { method: 'POST' });
-    expect(await due.json()).toEqual({ round: 'digest', mode: 'due', queued: 0 });
+    expect(await json(due)).toEqual({ round: 'digest', mode: 'due', queued: 0 });
     const bad = await admin('/api/admin/rounds/digest', { method: 'POST', body: '{"mode":"sometime"}' });
     expect(bad.status).toBe(400);
   });

@@ -2,7 +2,12 @@ import Parser from 'rss-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getAppContext } from '../../../lib/app/context.ts';
 import type { Story } from '../../../lib/stories/story.ts';
-import { PUBLIC_URL, useWebApp } from '../../helpers/web-app.ts';
+import { json, PUBLIC_URL, useWebApp } from '../../helpers/web-app.ts';
+
+interface StoriesBody {
+  stories: { id: string; topics: { why: string }[] }[];
+  next: string | null;
+}
 
 const HOUR = 3_600_000;
 const NOW = new Date('2026-11-30T10:00:00.000Z');
@@ -22,7 +27,13 @@ function story(n: number, topic = 'encryption'): Story {
       { feedId: 'feed-b', feedName: 'Evening Post', link: `https://post.example/${n}` },
     ],
     topics: [
-      { id: topic, score: 0.9, evidence: [{ phrase: 'end-to-end encrypted', sentence: `Access to end-to-end encrypted messages (${n}).` }] },
+      {
+        id: topic,
+        score: 0.9,
+        evidence: [
+          { phrase: 'end-to-end encrypted', sentence: `Access to end-to-end encrypted messages (${n}).` },
+        ],
+      },
     ],
     clusterId: `story-${n}`,
   };
@@ -40,9 +51,14 @@ describe('story archive, JSON API and Atom feeds', () => {
   it('lists topics with their links', async () => {
     const response = await web.app().request('/api/topics');
     expect(response.status).toBe(200);
-    const body = await response.json();
-    expect(body.topics.map((t: { id: string }) => t.id)).toEqual(['encryption', 'surveillance', 'security-services', 'platform-regulation']);
-    expect(body.topics[0].links.atom).toBe(`${PUBLIC_URL}/feeds/encryption.atom`);
+    const body = await json<{ topics: { id: string; links: { atom: string } }[] }>(response);
+    expect(body.topics.map((t: { id: string }) => t.id)).toEqual([
+      'encryption',
+      'surveillance',
+      'security-services',
+      'platform-regulation',
+    ]);
+    expect(body.topics[0]?.links.atom).toBe(`${PUBLIC_URL}/feeds/encryption.atom`);
   });
 
   it('pages through a topic newest first with a cursor, each story once, with canonical URLs', async () => {
@@ -52,7 +68,7 @@ describe('story archive, JSON API and Atom feeds', () => {
     while (path) {
       const response = await web.app().request(path);
       expect(response.status).toBe(200);
-      const body = await response.json();
+      const body = await json<StoriesBody>(response);
       seen.push(...body.stories.map((s: { id: string }) => s.id));
       if (pages === 0) {
         expect(body.stories[0]).toMatchObject({
@@ -61,7 +77,7 @@ describe('story archive, JSON API and Atom feeds', () => {
           link: 'https://news.example/encryption/1?utm_source=rss&utm_medium=feed',
           url: `${PUBLIC_URL}/stories/story-01`,
         });
-        expect(body.stories[0].topics[0].why).toContain('end-to-end encrypted');
+        expect(body.stories[0]?.topics[0]?.why).toContain('end-to-end encrypted');
       }
       path = body.next ? body.next.replace(PUBLIC_URL, '') : undefined;
       pages++;
@@ -73,9 +89,16 @@ describe('story archive, JSON API and Atom feeds', () => {
   it('honours since and until', async () => {
     const since = new Date(NOW.getTime() - 26 * HOUR).toISOString();
     const until = new Date(NOW.getTime() - 9 * HOUR).toISOString();
-    const body = await (await web.app().request(`/api/stories?topic=encryption&since=${since}&until=${until}`)).json();
+    const body = await json<StoriesBody>(
+      await web.app().request(`/api/stories?topic=encryption&since=${since}&until=${until}`),
+    );
     // Stories every 5 hours: 10h, 15h, 20h and 25h ago fall in [26h ago, 9h ago).
-    expect(body.stories.map((s: { id: string }) => s.id)).toEqual(['story-02', 'story-03', 'story-04', 'story-05']);
+    expect(body.stories.map((s: { id: string }) => s.id)).toEqual([
+      'story-02',
+      'story-03',
+      'story-04',
+      'story-05',
+    ]);
 
     const page = await (await web.app().request(`/topics/encryption?since=${since}&until=${until}`)).text();
     expect(page).toContain('Encrypted messaging story number 2 &lt;b&gt;bold&lt;/b&gt;');
@@ -87,7 +110,7 @@ describe('story archive, JSON API and Atom feeds', () => {
     const response = await web.app().request('/api/stories?topic=encryption&since=yesterday');
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
-    const problem = await response.json();
+    const problem = await json<{ detail: string }>(response);
     expect(problem).toMatchObject({ status: 400, title: 'Invalid query', instance: '/api/stories' });
     expect(problem.detail).toContain('since');
     expect((await web.app().request('/api/stories')).status).toBe(400);
@@ -144,7 +167,7 @@ describe('story archive, JSON API and Atom feeds', () => {
     const api405 = await web.app().request('/api/topics', { method: 'DELETE' });
     expect(api405.status).toBe(405);
     expect(api405.headers.get('allow')).toContain('GET');
-    expect((await api405.json()).status).toBe(405);
+    expect((await json<{ status: number }>(api405)).status).toBe(405);
 
     const page404 = await web.app().request('/stories/does-not-exist');
     expect(page404.status).toBe(404);

@@ -4,7 +4,7 @@ import type { Story } from '../../../lib/stories/story.ts';
 import type { Subscriber } from '../../../lib/subscriptions/subscriber.ts';
 import { signToken, type TokenPurpose } from '../../../lib/subscriptions/tokens.ts';
 import { subscriberIdFor } from '../../../lib/subscriptions/validate.ts';
-import { formPost, jsonPost, TOKEN_SECRET, tokenIn, useWebApp } from '../../helpers/web-app.ts';
+import { formPost, json, jsonPost, TOKEN_SECRET, tokenIn, useWebApp } from '../../helpers/web-app.ts';
 
 const story: Story = {
   id: 'story-one',
@@ -15,7 +15,13 @@ const story: Story = {
   publishedAt: '2026-11-30T08:00:00.000Z',
   firstSeenAt: '2026-11-30T08:05:00.000Z',
   sources: [{ feedId: 'feed-a', feedName: 'Daily News', link: 'https://news.example/one' }],
-  topics: [{ id: 'encryption', score: 0.9, evidence: [{ phrase: 'end-to-end encrypted', sentence: 'Access to end-to-end encrypted messages.' }] }],
+  topics: [
+    {
+      id: 'encryption',
+      score: 0.9,
+      evidence: [{ phrase: 'end-to-end encrypted', sentence: 'Access to end-to-end encrypted messages.' }],
+    },
+  ],
   clusterId: 'story-one',
 };
 
@@ -33,16 +39,23 @@ function active(email: string, overrides: Partial<Subscriber> = {}): Subscriber 
   };
 }
 
-const token = (subscriber: Subscriber, purpose: TokenPurpose, extra: { expiresAt?: Date; subject?: string } = {}) =>
-  signToken({ subscriberId: subscriber.id, purpose, ...extra }, TOKEN_SECRET);
+const token = (
+  subscriber: Subscriber,
+  purpose: TokenPurpose,
+  extra: { expiresAt?: Date; subject?: string } = {},
+) => signToken({ subscriberId: subscriber.id, purpose, ...extra }, TOKEN_SECRET);
 
 describe('pages behind the links in emails', () => {
   const web = useWebApp();
   const get = (path: string) => web.app().request(path);
-  const post = (path: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}) =>
-    web.app().request(path, formPost(fields, headers));
+  const post = (
+    path: string,
+    fields: Record<string, string | string[]>,
+    headers: Record<string, string> = {},
+  ) => web.app().request(path, formPost(fields, headers));
   const stored = (subscriber: Subscriber) => web.deps().subscribers.get(subscriber.id);
-  const save = (subscriber: Subscriber) => web.deps().subscribers.replace(subscriber, '2026-12-01T08:00:00.000Z');
+  const save = (subscriber: Subscriber) =>
+    web.deps().subscribers.replace(subscriber, '2026-12-01T08:00:00.000Z');
 
   beforeAll(async () => {
     await getAppContext().stories.save([story], 'feed-a');
@@ -72,7 +85,13 @@ describe('pages behind the links in emails', () => {
   it('confirms a pending sign-up on POST, once: the subscriber is active and scheduled', async () => {
     const signUp = await web
       .app()
-      .request('/subscriptions', jsonPost({ email: 'confirm-me@example.org', topics: ['encryption'] }, { 'x-test-client': '198.51.100.1' }));
+      .request(
+        '/subscriptions',
+        jsonPost(
+          { email: 'confirm-me@example.org', topics: ['encryption'] },
+          { 'x-test-client': '198.51.100.1' },
+        ),
+      );
     expect(signUp.status).toBe(202);
     const [mail] = (await web.outbox()).filter((m) => m.to === 'confirm-me@example.org');
     const confirmToken = tokenIn(mail?.text ?? '', '/confirm');
@@ -146,7 +165,13 @@ describe('pages behind the links in emails', () => {
         body: 'List-Unsubscribe=One-Click',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       }),
-      await post('/manage', { token: tampered, topics: 'surveillance', frequency: 'weekly', timeZone: 'UTC', deliveryHour: '3' }),
+      await post('/manage', {
+        token: tampered,
+        topics: 'surveillance',
+        frequency: 'weekly',
+        timeZone: 'UTC',
+        deliveryHour: '3',
+      }),
       await post('/manage/delete', { token: tampered }),
       await post('/confirm', { token: expired }),
       await post('/unsubscribe', { token: wrongPurpose }),
@@ -167,7 +192,13 @@ describe('pages behind the links in emails', () => {
     const before = await web.snapshot();
     const response = await post(
       '/manage',
-      { token: token(reader, 'manage'), topics: 'surveillance', frequency: 'weekly', timeZone: 'UTC', deliveryHour: '3' },
+      {
+        token: token(reader, 'manage'),
+        topics: 'surveillance',
+        frequency: 'weekly',
+        timeZone: 'UTC',
+        deliveryHour: '3',
+      },
       { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
     );
     expect(response.status).toBe(403);
@@ -200,16 +231,34 @@ describe('pages behind the links in emails', () => {
       filters: { minScore: 0.6 },
     });
 
-    await post('/manage', { token: manage, topics: 'encryption', frequency: 'daily', timeZone: 'UTC', deliveryHour: '8', paused: 'true' });
+    await post('/manage', {
+      token: manage,
+      topics: 'encryption',
+      frequency: 'daily',
+      timeZone: 'UTC',
+      deliveryHour: '8',
+      paused: 'true',
+    });
     expect((await stored(reader))?.status).toBe('paused');
     const farFuture = new Date('2027-01-01T00:00:00Z');
     expect((await web.deps().subscribers.findDue(farFuture)).map((s) => s.id)).not.toContain(reader.id);
 
-    await post('/manage', { token: manage, topics: 'encryption', frequency: 'daily', timeZone: 'UTC', deliveryHour: '8' });
+    await post('/manage', {
+      token: manage,
+      topics: 'encryption',
+      frequency: 'daily',
+      timeZone: 'UTC',
+      deliveryHour: '8',
+    });
     expect((await stored(reader))?.status).toBe('active');
     expect((await web.deps().subscribers.findDue(farFuture)).map((s) => s.id)).toContain(reader.id);
 
-    const invalid = await post('/manage', { token: manage, frequency: 'daily', timeZone: 'Mars/Olympus', deliveryHour: '8' });
+    const invalid = await post('/manage', {
+      token: manage,
+      frequency: 'daily',
+      timeZone: 'Mars/Olympus',
+      deliveryHour: '8',
+    });
     expect(invalid.status).toBe(400);
     expect(await invalid.text()).toContain('Nothing was saved');
     expect((await stored(reader))?.timeZone).toBe('UTC');
@@ -224,8 +273,11 @@ describe('pages behind the links in emails', () => {
 
     const exported = await get(`/manage/export?token=${token(reader, 'manage')}`);
     expect(exported.headers.get('content-disposition')).toContain('attachment');
-    const body = await exported.json();
-    expect(body.subscriber).toMatchObject({ email: 'export@example.org', topics: ['encryption', 'surveillance'] });
+    const body = await json<Record<string, unknown>>(exported);
+    expect(body.subscriber).toMatchObject({
+      email: 'export@example.org',
+      topics: ['encryption', 'surveillance'],
+    });
     expect(body).toHaveProperty('deliveries');
     expect(body).toHaveProperty('feedback');
   });
@@ -242,7 +294,12 @@ describe('pages behind the links in emails', () => {
     expect((await post('/feedback', { token: feedbackToken })).status).toBe(200);
     const recorded = await web.deps().feedback.listForSubscriber(reader.id);
     expect(recorded).toEqual([
-      expect.objectContaining({ storyId: 'story-one', topicId: 'encryption', title: story.title, storyTopics: ['encryption'] }),
+      expect.objectContaining({
+        storyId: 'story-one',
+        topicId: 'encryption',
+        title: story.title,
+        storyTopics: ['encryption'],
+      }),
     ]);
 
     const otherStory = token(reader, 'feedback', { subject: 'no-such-story#encryption' });
@@ -253,19 +310,28 @@ describe('pages behind the links in emails', () => {
     const email = 'erase-me@example.org';
     await web
       .app()
-      .request('/subscriptions', jsonPost({ email, topics: ['encryption'] }, { 'x-test-client': '198.51.100.50' }));
+      .request(
+        '/subscriptions',
+        jsonPost({ email, topics: ['encryption'] }, { 'x-test-client': '198.51.100.50' }),
+      );
     const [mail] = (await web.outbox()).filter((m) => m.to === email);
     await post('/confirm', { token: tokenIn(mail?.text ?? '', '/confirm') });
     const id = subscriberIdFor(email);
     const reader = (await web.deps().subscribers.get(id)) as Subscriber;
     await web.deps().deliveries.claim(id, 'daily:2026-12-01', new Date('2026-12-01T08:00:00Z'), 60_000);
-    await web.deps().deliveries.markSent(id, 'daily:2026-12-01', ['story-one'], '<m@x>', new Date('2026-12-01T08:00:01Z'));
+    await web
+      .deps()
+      .deliveries.markSent(id, 'daily:2026-12-01', ['story-one'], '<m@x>', new Date('2026-12-01T08:00:01Z'));
     await post('/feedback', { token: token(reader, 'feedback', { subject: 'story-one#encryption' }) });
     const mentions = (snapshot: Record<string, unknown[]>) =>
       Object.entries(snapshot).flatMap(([table, items]) =>
-        items.filter((item) => JSON.stringify(item).includes(id) || JSON.stringify(item).includes(email)).map(() => table),
+        items
+          .filter((item) => JSON.stringify(item).includes(id) || JSON.stringify(item).includes(email))
+          .map(() => table),
       );
-    expect(new Set(mentions(await web.snapshot()))).toEqual(new Set(['subscribers', 'deliveries', 'feedback', 'limits']));
+    expect(new Set(mentions(await web.snapshot()))).toEqual(
+      new Set(['subscribers', 'deliveries', 'feedback', 'limits']),
+    );
 
     const deleted = await post('/manage/delete', { token: token(reader, 'manage') });
     expect(deleted.status).toBe(200);

@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { getAppContext } from '../../../lib/app/context.ts';
 import { subscriberIdFor } from '../../../lib/subscriptions/validate.ts';
-import { formPost, jsonPost, tokenIn, useWebApp } from '../../helpers/web-app.ts';
+import { formPost, json, jsonPost, tokenIn, useWebApp } from '../../helpers/web-app.ts';
 
 const MINUTE = 60_000;
 
@@ -12,7 +12,12 @@ describe('POST /subscriptions', () => {
   /** Each test signs up from its own address, so the per-client limit only bites where a test wants it. */
   const nextClient = () => `203.0.113.${++client}`;
   const signUp = (email: string, ip = nextClient(), extra: Record<string, unknown> = {}) =>
-    web.app().request('/subscriptions', jsonPost({ email, topics: ['encryption'], ...extra }, { 'x-test-client': ip }));
+    web
+      .app()
+      .request(
+        '/subscriptions',
+        jsonPost({ email, topics: ['encryption'], ...extra }, { 'x-test-client': ip }),
+      );
   const advance = (ms: number) => {
     web.clock.now = new Date(web.clock.now.getTime() + ms);
   };
@@ -21,7 +26,8 @@ describe('POST /subscriptions', () => {
   it('answers new, pending, active and unsubscribed addresses with the same status and body', async () => {
     const { subscribers } = web.deps();
     const answers: { status: number; body: string }[] = [];
-    const record = async (response: Response) => answers.push({ status: response.status, body: await response.text() });
+    const record = async (response: Response) =>
+      answers.push({ status: response.status, body: await response.text() });
 
     await record(await signUp('new@example.org'));
     await record(await signUp('new@example.org')); // now pending
@@ -30,7 +36,10 @@ describe('POST /subscriptions', () => {
     const pending = await subscribers.get(active);
     await subscribers.replace({ ...(pending as NonNullable<typeof pending>), status: 'active' }, undefined);
     await record(await signUp('active@example.org'));
-    await subscribers.replace({ ...(pending as NonNullable<typeof pending>), status: 'unsubscribed' }, undefined);
+    await subscribers.replace(
+      { ...(pending as NonNullable<typeof pending>), status: 'unsubscribed' },
+      undefined,
+    );
     await record(await signUp('active@example.org'));
 
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202]);
@@ -40,8 +49,12 @@ describe('POST /subscriptions', () => {
 
   it('answers the HTML form with the same page whatever the address', async () => {
     const fields = { email: 'form@example.org', topics: ['encryption', 'surveillance'], frequency: 'daily' };
-    const first = await web.app().request('/subscriptions', formPost(fields, { 'x-test-client': nextClient() }));
-    const second = await web.app().request('/subscriptions', formPost(fields, { 'x-test-client': nextClient() }));
+    const first = await web
+      .app()
+      .request('/subscriptions', formPost(fields, { 'x-test-client': nextClient() }));
+    const second = await web
+      .app()
+      .request('/subscriptions', formPost(fields, { 'x-test-client': nextClient() }));
     expect(first.status).toBe(202);
     expect(second.status).toBe(202);
     expect(await first.text()).toBe(await second.text());
@@ -50,7 +63,10 @@ describe('POST /subscriptions', () => {
   it('stores a pending subscriber that expires after 7 days and mails a confirmation link that does too', async () => {
     await signUp('pending@example.org');
     const item = await getAppContext().dynamodb.send(
-      new GetCommand({ TableName: 'cipherwatch-subscribers', Key: { id: subscriberIdFor('pending@example.org') } }),
+      new GetCommand({
+        TableName: 'cipherwatch-subscribers',
+        Key: { id: subscriberIdFor('pending@example.org') },
+      }),
     );
     expect(item.Item?.status).toBe('pending');
     expect(item.Item?.expiresAt).toBe(Math.floor(web.clock.now.getTime() / 1000) + 7 * 86_400);
@@ -64,7 +80,9 @@ describe('POST /subscriptions', () => {
   });
 
   it('never echoes what the visitor typed into the confirmation mail', async () => {
-    await signUp('click-here-to-win@example.org', nextClient(), { topics: ['encryption', 'platform-regulation'] });
+    await signUp('click-here-to-win@example.org', nextClient(), {
+      topics: ['encryption', 'platform-regulation'],
+    });
     const [mail] = await mailsTo('click-here-to-win@example.org');
     expect(mail?.subject).toBe('Confirm your Cipherwatch subscription');
     expect(mail?.text).not.toContain('click-here-to-win');
@@ -113,11 +131,14 @@ describe('POST /subscriptions', () => {
   });
 
   it('explains invalid input field by field, in JSON and on the form', async () => {
-    const json = await web
+    const answer = await web
       .app()
-      .request('/subscriptions', jsonPost({ email: 'not-an-address', topics: [] }, { 'x-test-client': nextClient() }));
-    expect(json.status).toBe(400);
-    const problem = await json.json();
+      .request(
+        '/subscriptions',
+        jsonPost({ email: 'not-an-address', topics: [] }, { 'x-test-client': nextClient() }),
+      );
+    expect(answer.status).toBe(400);
+    const problem = await json<{ errors: unknown }>(answer);
     expect(problem.errors).toEqual(
       expect.arrayContaining([
         { field: 'email', message: 'not a valid email address' },
@@ -126,7 +147,10 @@ describe('POST /subscriptions', () => {
     );
     const form = await web
       .app()
-      .request('/subscriptions', formPost({ email: 'typo@example', frequency: 'daily' }, { 'x-test-client': nextClient() }));
+      .request(
+        '/subscriptions',
+        formPost({ email: 'typo@example', frequency: 'daily' }, { 'x-test-client': nextClient() }),
+      );
     expect(form.status).toBe(400);
     const page = await form.text();
     expect(page).toContain('role="alert"');
@@ -139,7 +163,10 @@ describe('POST /subscriptions', () => {
       .app()
       .request(
         '/subscriptions',
-        formPost({ email: 'csrf@example.org', topics: 'encryption' }, { origin: 'https://evil.example', 'x-test-client': nextClient() }),
+        formPost(
+          { email: 'csrf@example.org', topics: 'encryption' },
+          { origin: 'https://evil.example', 'x-test-client': nextClient() },
+        ),
       );
     expect(response.status).toBe(403);
     expect(await response.text()).toContain('another site');
