@@ -1,15 +1,16 @@
 import { handle } from 'hono/aws-lambda';
-import { getAppContext } from '../lib/app/context.ts';
-import { createWebDependencies } from '../lib/app/web-context.ts';
-import { createWebApp } from '../lib/web/app.ts';
+import { createApp } from '#lib/app/create-app.ts';
+import { loadConfig } from '#lib/config.ts';
+import { createWebApp } from '#lib/web/app.ts';
+import { webDependencies } from '#lib/web/wiring.ts';
 
 interface GatewayEnv {
   event?: { requestContext?: { http?: { sourceIp?: string }; identity?: { sourceIp?: string } } };
 }
 
-/** API Gateway HTTP API: the web pages, the public API and the admin API, one Hono app. */
+/** API Gateway HTTP API → the web pages, the public API and the admin API, one Hono app. */
 const app = createWebApp(
-  createWebDependencies(getAppContext(), {
+  webDependencies(createApp(loadConfig()), {
     // API Gateway's view of the caller: X-Forwarded-For can be forged, the request context cannot.
     clientAddress: (c) => {
       const request = (c.env as GatewayEnv | undefined)?.event?.requestContext;

@@ -63,6 +63,13 @@ const environmentSchema = z.object({
 
 type Environment = z.infer<typeof environmentSchema>;
 
+export interface AwsSettings {
+  region: string;
+  endpoints: { dynamodb: string | undefined; sqs: string | undefined };
+  /** Fixed credentials for emulators; unset means the SDK's own credential chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
+}
+
 export interface Config {
   /** Folder for local data: the DynamoDB store, the outbox, the local token secret. */
   dataDir: string;
@@ -84,8 +91,9 @@ export interface Config {
     smtpUrl: string | undefined;
   };
   logLevel: Environment['CIPHERWATCH_LOG_LEVEL'];
-  region: string;
   inLambda: boolean;
+  /** Where the AWS SDK clients point: AWS itself, or the endpoints of LocalStack or the local stack. */
+  aws: AwsSettings;
   tables: {
     feeds: string;
     stories: string;
@@ -98,7 +106,14 @@ export interface Config {
 }
 
 /** Reads the environment into a typed `Config`, or throws a `ConfigError` naming the first bad variable. */
-export function parseConfig(env: NodeJS.ProcessEnv, overrides: { dataDir?: string } = {}): Config {
+/** Values a command line gives that take precedence over the environment. */
+export interface ConfigOverrides {
+  dataDir?: string;
+  /** `cipherwatch start --port`. */
+  port?: number;
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = {}): Config {
   const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -109,6 +124,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, overrides: { dataDir?: strin
     throw new ConfigError(variable, `${variable} must be ${describeIssue(issue)}${shown}.`);
   }
   const e = parsed.data;
+  const port = overrides.port ?? e.CIPHERWATCH_PORT;
   const inLambda = e.AWS_LAMBDA_FUNCTION_NAME !== undefined;
   const transport = e.CIPHERWATCH_MAIL_TRANSPORT ?? (e.SMTP_URL ? 'smtp' : inLambda ? 'ses' : 'outbox');
   if (transport === 'smtp' && !e.SMTP_URL) {
@@ -119,8 +135,8 @@ export function parseConfig(env: NodeJS.ProcessEnv, overrides: { dataDir?: strin
     pollIntervalMinutes: e.CIPHERWATCH_POLL_INTERVAL_MINUTES,
     feedsFile: e.CIPHERWATCH_FEEDS_FILE && path.resolve(e.CIPHERWATCH_FEEDS_FILE),
     allowPrivateNetworks: e.CIPHERWATCH_ALLOW_PRIVATE_NETWORKS,
-    publicUrl: (e.CIPHERWATCH_PUBLIC_URL ?? `http://localhost:${e.CIPHERWATCH_PORT}`).replace(/\/+$/, ''),
-    port: e.CIPHERWATCH_PORT,
+    publicUrl: (e.CIPHERWATCH_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    port,
     adminApiKeyHash: e.CIPHERWATCH_ADMIN_API_KEY_HASH,
     tokenSecret: e.CIPHERWATCH_TOKEN_SECRET,
     mail: {
@@ -130,8 +146,11 @@ export function parseConfig(env: NodeJS.ProcessEnv, overrides: { dataDir?: strin
       smtpUrl: e.SMTP_URL,
     },
     logLevel: e.CIPHERWATCH_LOG_LEVEL,
-    region: e.AWS_REGION,
     inLambda,
+    aws: {
+      region: e.AWS_REGION,
+      endpoints: { dynamodb: e.AWS_ENDPOINT_URL_DYNAMODB, sqs: e.AWS_ENDPOINT_URL_SQS },
+    },
     tables: {
       feeds: e.FEEDS_TABLE,
       stories: e.STORIES_TABLE,
@@ -153,15 +172,10 @@ function describeIssue(issue: z.core.$ZodIssue | undefined): string {
   return issue.message;
 }
 
-let cached: Config | undefined;
-
-/** The process's configuration, parsed once on first use. */
-export function getConfig(): Config {
-  cached ??= parseConfig(process.env);
-  return cached;
-}
-
-/** Forgets the parsed configuration, for a process that changes its environment (the local stack, tests). */
-export function resetConfig(): void {
-  cached = undefined;
+/**
+ * The process's configuration, read from its environment: the one place Cipherwatch reads
+ * `process.env`. Handlers call it once at module scope; commands once per run.
+ */
+export function loadConfig(overrides: ConfigOverrides = {}): Config {
+  return parseConfig(process.env, overrides);
 }

@@ -1,9 +1,22 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { ReaderFeedback } from '../classify/reader-feedback.ts';
 import { batchWrite } from './batch.ts';
 import { queryAll, scanAll } from './paging.ts';
 
-type FeedbackItem = ReaderFeedback & { sk: string };
+/** A reader's "not relevant" on one story in one topic, with enough of the story to learn from it. */
+export interface FeedbackRecord {
+  subscriberId: string;
+  storyId: string;
+  /** The topic the reader says the story does not belong to. */
+  topicId: string;
+  title: string;
+  summary: string;
+  /** Every topic the classifier gave the story when the reader saw it. */
+  storyTopics: string[];
+  /** ISO UTC. */
+  recordedAt: string;
+}
+
+type FeedbackItem = FeedbackRecord & { sk: string };
 
 const sortKey = (storyId: string, topicId: string) => `${storyId}#${topicId}`;
 
@@ -15,18 +28,18 @@ export class FeedbackRepository {
   ) {}
 
   /** Records feedback; recording the same reader, story and topic again keeps one item. */
-  async record(feedback: ReaderFeedback): Promise<void> {
+  async record(feedback: FeedbackRecord): Promise<void> {
     const item: FeedbackItem = { ...feedback, sk: sortKey(feedback.storyId, feedback.topicId) };
     await this.client.send(new PutCommand({ TableName: this.table, Item: item }));
   }
 
   /** Every feedback item, for the operator's export; never on a request path. */
-  async listAll(): Promise<ReaderFeedback[]> {
+  async listAll(): Promise<FeedbackRecord[]> {
     const items = await scanAll<FeedbackItem>(this.client, this.table);
     return items.map(fromItem).sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
   }
 
-  async listForSubscriber(subscriberId: string): Promise<ReaderFeedback[]> {
+  async listForSubscriber(subscriberId: string): Promise<FeedbackRecord[]> {
     const items = await queryAll<FeedbackItem>(this.client, {
       TableName: this.table,
       KeyConditionExpression: 'subscriberId = :id',
@@ -48,7 +61,7 @@ export class FeedbackRepository {
   }
 }
 
-function fromItem(item: FeedbackItem): ReaderFeedback {
+function fromItem(item: FeedbackItem): FeedbackRecord {
   const { sk: _sk, ...record } = item;
   return record;
 }

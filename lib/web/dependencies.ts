@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
+import type { Mailer } from '#lib/delivery/mailer.ts';
 import type { TopicDefinition } from '../classify/topic-pack.ts';
 import type { Log } from '../log.ts';
-import type { Mailer } from '../mail/transport.ts';
 import type { DeliveryRepository } from '../store/delivery-repository.ts';
 import type { FeedRepository } from '../store/feed-repository.ts';
 import type { FeedbackRepository } from '../store/feedback-repository.ts';

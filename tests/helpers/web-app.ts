@@ -6,13 +6,12 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Hono } from 'hono';
 import { simpleParser } from 'mailparser';
 import { beforeAll } from 'vitest';
-import { getAppContext } from '../../lib/app/context.ts';
-import { createWebDependencies } from '../../lib/app/web-context.ts';
-import { TABLES } from '../../lib/aws/resources.ts';
-import { createMailer } from '../../lib/mail/transport.ts';
-import { createWebApp } from '../../lib/web/app.ts';
-import type { WebDependencies } from '../../lib/web/dependencies.ts';
-import { useLocalStack } from './local-stack.ts';
+import { TABLES } from '#lib/aws/resources.ts';
+import { createMailer } from '#lib/mail/transport.ts';
+import { createWebApp } from '#lib/web/app.ts';
+import type { WebDependencies } from '#lib/web/dependencies.ts';
+import { webDependencies } from '#lib/web/wiring.ts';
+import { type TestStack, useLocalStack } from './local-stack.ts';
 
 export const PUBLIC_URL = 'https://cipherwatch.test';
 export const TOKEN_SECRET = 'test-token-secret-that-is-long-enough-0123456789';
@@ -26,6 +25,7 @@ export interface MailSeen {
 }
 
 export interface WebHarness {
+  stack(): TestStack;
   app(): Hono;
   deps(): WebDependencies;
   /** The clock the app reads; tests move it. */
@@ -41,7 +41,7 @@ export interface WebHarness {
  * source IP).
  */
 export function useWebApp(): WebHarness {
-  useLocalStack({
+  const stack = useLocalStack({
     env: {
       CIPHERWATCH_TOKEN_SECRET: TOKEN_SECRET,
       CIPHERWATCH_PUBLIC_URL: PUBLIC_URL,
@@ -54,7 +54,7 @@ export function useWebApp(): WebHarness {
   let outboxDir = '';
   beforeAll(async () => {
     outboxDir = await mkdtemp(path.join(tmpdir(), 'cipherwatch-web-outbox-'));
-    deps = createWebDependencies(getAppContext(), {
+    deps = webDependencies(stack().app, {
       clientAddress: (c) => c.req.header('x-test-client') ?? '198.51.100.7',
       mailer: createMailer(
         { kind: 'outbox', dir: outboxDir },
@@ -65,6 +65,7 @@ export function useWebApp(): WebHarness {
     app = createWebApp(deps);
   });
   return {
+    stack,
     app: () => required(app),
     deps: () => required(deps),
     clock,
@@ -84,11 +85,11 @@ export function useWebApp(): WebHarness {
       );
     },
     async snapshot() {
-      const { dynamodb } = getAppContext();
+      const { dynamodb } = stack().app;
       const result: Record<string, unknown[]> = {};
       for (const table of Object.values(TABLES)) {
         const page = await dynamodb.send(new ScanCommand({ TableName: table.name }));
-        result[table.id] = (page.Items ?? []).sort((a, b) =>
+        result[table.id] = (page.Items ?? []).sort((a: unknown, b: unknown) =>
           JSON.stringify(a).localeCompare(JSON.stringify(b)),
         );
       }

@@ -2,19 +2,18 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import type { Command } from 'commander';
-import { handler as scheduleDigests } from '../../../functions/schedule-digests.ts';
-import { handler as schedulePolls } from '../../../functions/schedule-polls.ts';
-import { getAppContext } from '../../app/context.ts';
-import { outboxDir } from '../../app/delivery-context.ts';
-import { createWebDependencies } from '../../app/web-context.ts';
-import { getConfig, resetConfig } from '../../config.ts';
-import { type LocalPipeline, startLocalPipeline } from '../../local/pipeline.ts';
-import { createTerminalLog, setLog } from '../../log.ts';
-import { createWebApp } from '../../web/app.ts';
-import { resolveDataDir, withDataDirOption } from '../data-dir.ts';
-import { describeError, UsageError } from '../errors.ts';
-import { formatDeliverySummary, formatPollSummary, summarizePolls } from '../round-summary.ts';
+import { type Command, InvalidArgumentError } from 'commander';
+import { type App, outboxDir } from '#lib/app/create-app.ts';
+import { withDataDirOption } from '#lib/cli/data-dir.ts';
+import { describeError, UsageError } from '#lib/cli/errors.ts';
+import { formatDeliverySummary, formatPollSummary } from '#lib/cli/round-summary.ts';
+import { loadConfig } from '#lib/config.ts';
+import { createScheduleDigestsHandler, createSchedulePollsHandler } from '#lib/handlers/schedules.ts';
+import { summarizePolls } from '#lib/ingest/poll-summary.ts';
+import { type LocalPipeline, startLocalPipeline } from '#lib/local/pipeline.ts';
+import { createTerminalLog } from '#lib/log.ts';
+import { createWebApp } from '#lib/web/app.ts';
+import { webDependencies } from '#lib/web/wiring.ts';
 
 /** Digest rounds run a few minutes past the hour, once every poll that began before it has written. */
 const DIGEST_MINUTE = 5;
@@ -26,19 +25,18 @@ export function registerStartCommand(program: Command): void {
       .description(
         'run the whole pipeline locally: emulators, schedules, queue consumers and the web app (Ctrl-C stops)',
       )
-      .option('--port <port>', 'port for the web app (default: $CIPHERWATCH_PORT or 3000)'),
-  ).action(async (options: { dataDir?: string; port?: string }) => {
-    const dataDir = resolveDataDir(options);
-    if (options.port !== undefined) {
-      process.env.CIPHERWATCH_PORT = options.port;
-      resetConfig();
-    }
-    const config = getConfig();
+      .option('--port <port>', 'port for the web app (default: $CIPHERWATCH_PORT or 3000)', parsePort),
+  ).action(async (options: { dataDir?: string; port?: number }) => {
+    const config = loadConfig({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.port ? { port: options.port } : {}),
+    });
+    const dataDir = config.dataDir;
     // The cycle lines say what happened; a feed's failure is in its round's count and in `feeds list`.
-    setLog(createTerminalLog(config.logLevel === 'info' ? 'error' : config.logLevel));
+    const log = createTerminalLog(config.logLevel === 'info' ? 'error' : config.logLevel);
     const say = (line: string) => process.stdout.write(`${new Date().toTimeString().slice(0, 8)}  ${line}\n`);
 
-    const pipeline = await startLocalPipeline({ dataDir });
+    const pipeline = await startLocalPipeline(config, { dataDir, overrides: { log } });
     if (pipeline.stack.borrowedFrom !== undefined) {
       await pipeline.stop();
       throw new UsageError(
@@ -48,12 +46,12 @@ export function registerStartCommand(program: Command): void {
     }
     let web: { server: Server; url: string };
     try {
-      web = await serveWebApp(config.port);
+      web = await serveWebApp(pipeline.app, config.port);
     } catch (error) {
       await pipeline.stop();
       throw error;
     }
-    const feeds = await getAppContext().feeds.list();
+    const feeds = await pipeline.app.feeds.list();
     const mail =
       config.mail.transport === 'outbox'
         ? `outbox ${outboxDir(config)}`
@@ -85,13 +83,19 @@ export function registerStartCommand(program: Command): void {
   });
 }
 
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port < 1 || port > 65535) {
+    throw new InvalidArgumentError('a port is a whole number from 1 to 65535.');
+  }
+  return port;
+}
+
 /** Serves the web app on loopback: a laptop's pipeline is not for the whole network. */
-function serveWebApp(port: number): Promise<{ server: Server; url: string }> {
-  const app = createWebApp(
-    createWebDependencies(getAppContext(), { clientAddress: (c) => getConnInfo(c).remote.address }),
-  );
+function serveWebApp(app: App, port: number): Promise<{ server: Server; url: string }> {
+  const web = createWebApp(webDependencies(app, { clientAddress: (c) => getConnInfo(c).remote.address }));
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }) as Server;
+    const server = serve({ fetch: web.fetch, port, hostname: '127.0.0.1' }) as Server;
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
@@ -114,6 +118,9 @@ function startSchedules(pipeline: LocalPipeline, pollMinutes: number, say: (line
   const digestTimer: { current?: NodeJS.Timeout } = {};
   const alertTimer: { current?: NodeJS.Timeout } = {};
   let digestRoundRunning = false;
+  // The same handlers the schedules invoke on AWS.
+  const schedulePolls = createSchedulePollsHandler(pipeline.app);
+  const scheduleDigests = createScheduleDigestsHandler(pipeline.app);
 
   const pollCycle = async () => {
     try {

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { zValidator } from '@hono/zod-validator';
 import type { Hono, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { InvalidFeedUrlError, newFeed } from '../../ingest/feed.ts';
+import { InvalidFeedUrlError, newFeed } from '#lib/feeds/feed.ts';
 import type { Subscriber } from '../../subscriptions/subscriber.ts';
 import { subscriberIdFor } from '../../subscriptions/validate.ts';
 import type { WebDependencies } from '../dependencies.ts';

@@ -1,8 +1,7 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { getAppContext } from '../../../lib/app/context.ts';
-import { feedIdFor } from '../../../lib/ingest/feed.ts';
-import { subscribersCsv } from '../../../lib/web/routes/admin.ts';
+import { feedIdFor } from '#lib/feeds/feed.ts';
+import { subscribersCsv } from '#lib/web/routes/admin.ts';
 import { ADMIN_KEY, json, useWebApp } from '../../helpers/web-app.ts';
 
 type FeedBody = { feed: Record<string, unknown> };
@@ -106,7 +105,7 @@ describe('admin API', () => {
   });
 
   it('queues a poll of every enabled feed and a digest round', async () => {
-    const { sqs, queueUrl } = getAppContext();
+    const { sqs, queueUrl } = web.stack().app;
     await admin('/api/admin/feeds', {
       method: 'POST',
       body: JSON.stringify({ url: 'https://one.example/feed' }),

@@ -1,7 +1,6 @@
 import Parser from 'rss-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getAppContext } from '../../../lib/app/context.ts';
-import type { Story } from '../../../lib/stories/story.ts';
+import type { Story } from '#lib/stories/story.ts';
 import { json, PUBLIC_URL, useWebApp } from '../../helpers/web-app.ts';
 
 interface StoriesBody {
@@ -45,7 +44,7 @@ describe('story archive, JSON API and Atom feeds', () => {
 
   beforeAll(async () => {
     web.clock.now = NOW;
-    await getAppContext().stories.save([...stories, story(30, 'surveillance')], 'feed-a');
+    await web.stack().app.stories.save([...stories, story(30, 'surveillance')], 'feed-a');
   });
 
   it('lists topics with their links', async () => {

@@ -2,25 +2,27 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { getAppContext } from '../../../lib/app/context.ts';
-import { FeedbackRepository } from '../../../lib/store/feedback-repository.ts';
-import { useLocalStack } from '../../helpers/local-stack.ts';
+import { FeedbackRepository } from '#lib/store/feedback-repository.ts';
+import { lambdaEnvironment, useLocalStack } from '../../helpers/local-stack.ts';
 import { runCli } from '../../helpers/run-cli.ts';
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'cipherwatch-feedback-'));
 
 describe('cipherwatch feedback export', () => {
-  useLocalStack({ env: { CIPHERWATCH_HOME: dataDir } });
+  const stack = useLocalStack({ env: { CIPHERWATCH_HOME: dataDir } });
 
   it('says so when there is no feedback yet', async () => {
-    const { stdout, stderr, failed } = await runCli(['feedback', 'export']);
+    const { stdout, stderr, failed } = await runCli(
+      ['feedback', 'export', '--data-dir', dataDir],
+      lambdaEnvironment(stack()),
+    );
     expect(failed).toBe(false);
     expect(stdout).toBe('');
     expect(stderr).toBe('No feedback yet.\n');
   });
 
   it('writes readers’ feedback as JSON Lines in the labelled-corpus format', async () => {
-    const { dynamodb, config } = getAppContext();
+    const { dynamodb, config } = stack().app;
     const feedback = new FeedbackRepository(dynamodb, config.tables.feedback);
     for (const subscriberId of ['reader-a', 'reader-b']) {
       await feedback.record({
@@ -35,7 +37,10 @@ describe('cipherwatch feedback export', () => {
     }
 
     const output = path.join(dataDir, 'feedback.jsonl');
-    const { stderr, failed } = await runCli(['feedback', 'export', '--output', output]);
+    const { stderr, failed } = await runCli(
+      ['feedback', 'export', '--data-dir', dataDir, '--output', output],
+      lambdaEnvironment(stack()),
+    );
 
     expect(failed).toBe(false);
     expect(stderr).toBe(`Wrote 1 story with feedback to ${output}.\n`);

@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getAppContext } from '../../../lib/app/context.ts';
-import type { Story } from '../../../lib/stories/story.ts';
-import type { Subscriber } from '../../../lib/subscriptions/subscriber.ts';
-import { signToken, type TokenPurpose } from '../../../lib/subscriptions/tokens.ts';
-import { subscriberIdFor } from '../../../lib/subscriptions/validate.ts';
+import type { Story } from '#lib/stories/story.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
+import { signToken, type TokenPurpose } from '#lib/subscriptions/tokens.ts';
+import { subscriberIdFor } from '#lib/subscriptions/validate.ts';
 import { formPost, json, jsonPost, TOKEN_SECRET, tokenIn, useWebApp } from '../../helpers/web-app.ts';
 
 const story: Story = {
@@ -58,7 +57,7 @@ describe('pages behind the links in emails', () => {
     web.deps().subscribers.replace(subscriber, '2026-12-01T08:00:00.000Z');
 
   beforeAll(async () => {
-    await getAppContext().stories.save([story], 'feed-a');
+    await web.stack().app.stories.save([story], 'feed-a');
   });
 
   it('GET never changes state: confirm, manage, unsubscribe, export and feedback pages only show a button', async () => {

@@ -1,7 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { getAppContext } from '../../../lib/app/context.ts';
-import { subscriberIdFor } from '../../../lib/subscriptions/validate.ts';
+import { subscriberIdFor } from '#lib/subscriptions/validate.ts';
 import { formPost, json, jsonPost, tokenIn, useWebApp } from '../../helpers/web-app.ts';
 
 const MINUTE = 60_000;
@@ -62,7 +61,7 @@ describe('POST /subscriptions', () => {
 
   it('stores a pending subscriber that expires after 7 days and mails a confirmation link that does too', async () => {
     await signUp('pending@example.org');
-    const item = await getAppContext().dynamodb.send(
+    const item = await web.stack().app.dynamodb.send(
       new GetCommand({
         TableName: 'cipherwatch-subscribers',
         Key: { id: subscriberIdFor('pending@example.org') },
