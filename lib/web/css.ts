@@ -43,6 +43,7 @@ a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible
 dl.data { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
 dl.data dt { font-weight: 600; }
 dl.data dd { margin: 0; overflow-wrap: anywhere; }
+@media (max-width: 32rem) { dl.data { grid-template-columns: 1fr; } dl.data dd { margin-bottom: .5rem; } }
 `;
 
 /**
