@@ -100,7 +100,7 @@ export function storyJson(story: Story, publicUrl: string, topics: ReadonlyMap<s
     topics: story.topics.map((match) => ({
       id: match.id,
       score: match.score,
-      why: whyLine(story, topics.get(match.id) ?? ({ id: match.id, name: match.id } as TopicDefinition)),
+      why: whyLine(story, topics.get(match.id) ?? { id: match.id, name: match.id }),
     })),
     url: `${publicUrl}/stories/${story.id}`,
   };

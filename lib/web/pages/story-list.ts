@@ -31,7 +31,7 @@ export function safeLink(url: string | undefined): string | undefined {
 }
 
 /** Why a story is on a topic, in the words digests use. */
-export function whyLine(story: Story, topic: TopicDefinition | undefined): string {
+export function whyLine(story: Story, topic: Pick<TopicDefinition, 'id' | 'name'> | undefined): string {
   const match = story.topics.find((candidate) => candidate.id === topic?.id) ?? story.topics[0];
   return match ? explainMatch(match, topic?.name ?? match.id) : '';
 }
