@@ -7,7 +7,9 @@ import type { WebDependencies } from './dependencies.ts';
 import { HttpProblem, notFound, problemResponse } from './problem.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerArchiveRoutes } from './routes/archive.ts';
+import { registerFeedbackRoutes } from './routes/feedback.ts';
 import { registerLinkRoutes } from './routes/links.ts';
+import { registerManageRoutes } from './routes/manage.ts';
 import { registerPublicRoutes } from './routes/public.ts';
 
 export type { WebDependencies } from './dependencies.ts';
@@ -65,6 +67,8 @@ export function createWebApp(deps: WebDependencies): Hono {
 
   registerPublicRoutes(app, deps);
   registerLinkRoutes(app, deps);
+  registerManageRoutes(app, deps);
+  registerFeedbackRoutes(app, deps);
   registerArchiveRoutes(app, deps);
   registerAdminRoutes(app, deps);
 
