@@ -11,7 +11,7 @@ import type { PollAllOptions } from './poll.ts';
  * `cipherwatch poll --all`: one full round on the local stack, every enabled feed polled now through
  * the same queue and handler as the schedule, with a progress bar and a summary; failed feeds are listed, not fatal.
  */
-export async function runPollRound(options: PollAllOptions & { dataDir?: string }): Promise<number> {
+export async function runPollRound(options: PollAllOptions): Promise<number> {
   const config = commandConfig(options);
   let progress: ReturnType<typeof createProgress> | undefined;
   const pipeline = await startLocalPipeline(

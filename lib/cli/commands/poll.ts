@@ -10,7 +10,7 @@ import { truncate } from '#lib/stories/clean-text.ts';
 import { storyIdFor } from '#lib/stories/normalize.ts';
 import { type ProcessedFeed, processFeed } from '#lib/stories/process.ts';
 
-/** What `poll --all` receives; the lead's local-stack round implements it and returns the exit code. */
+/** What `poll --all` receives; the local-stack round (poll-all.ts) implements it and returns the exit code. */
 export interface PollAllOptions {
   allowPrivateNetworks: boolean;
   json: boolean;
