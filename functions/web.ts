@@ -1,22 +1,6 @@
-import { handle } from 'hono/aws-lambda';
 import { createApp } from '#lib/app/create-app.ts';
 import { loadConfig } from '#lib/config.ts';
-import { createWebApp } from '#lib/web/app.ts';
-import { webDependencies } from '#lib/web/wiring.ts';
+import { createWebHandler } from '#lib/handlers/web.ts';
 
-interface GatewayEnv {
-  event?: { requestContext?: { http?: { sourceIp?: string }; identity?: { sourceIp?: string } } };
-}
-
-/** API Gateway HTTP API → the web pages, the public API and the admin API, one Hono app. */
-const app = createWebApp(
-  webDependencies(createApp(loadConfig()), {
-    // API Gateway's view of the caller: X-Forwarded-For can be forged, the request context cannot.
-    clientAddress: (c) => {
-      const request = (c.env as GatewayEnv | undefined)?.event?.requestContext;
-      return request?.http?.sourceIp ?? request?.identity?.sourceIp;
-    },
-  }),
-);
-
-export const handler = handle(app);
+/** API Gateway HTTP API → the web pages, the public API and the admin API. */
+export const handler = createWebHandler(createApp(loadConfig()));

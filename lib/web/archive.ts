@@ -1,7 +1,7 @@
 import { Feed } from 'feed';
 import { z } from 'zod';
-import type { TopicDefinition } from '../classify/topic-pack.ts';
-import type { Story } from '../stories/story.ts';
+import type { TopicDefinition } from '#lib/classify/topic-pack.ts';
+import type { Story } from '#lib/stories/story.ts';
 import type { WebDependencies } from './dependencies.ts';
 import { whyLine } from './pages/story-list.ts';
 import { HttpProblem } from './problem.ts';

@@ -1,5 +1,5 @@
-import { escapeHtml } from '../digest/html-text.ts';
-import type { RenderedEmail } from '../digest/render.ts';
+import { escapeHtml } from '#lib/digest/html-text.ts';
+import type { RenderedEmail } from '#lib/digest/render.ts';
 
 /**
  * The mail that asks an address to confirm a sign-up. Fixed wording plus one signed link: nothing a

@@ -1,13 +1,13 @@
 import type { Context } from 'hono';
+import type { TopicDefinition } from '#lib/classify/topic-pack.ts';
 import type { Mailer } from '#lib/delivery/mailer.ts';
-import type { TopicDefinition } from '../classify/topic-pack.ts';
-import type { Log } from '../log.ts';
-import type { DeliveryRepository } from '../store/delivery-repository.ts';
-import type { FeedRepository } from '../store/feed-repository.ts';
-import type { FeedbackRepository } from '../store/feedback-repository.ts';
-import type { LimitRepository } from '../store/limit-repository.ts';
-import type { StoryRepository } from '../store/story-repository.ts';
-import type { SubscriberRepository } from '../store/subscriber-repository.ts';
+import type { Log } from '#lib/log.ts';
+import type { DeliveryRepository } from '#lib/store/delivery-repository.ts';
+import type { FeedRepository } from '#lib/store/feed-repository.ts';
+import type { FeedbackRepository } from '#lib/store/feedback-repository.ts';
+import type { LimitRepository } from '#lib/store/limit-repository.ts';
+import type { StoryRepository } from '#lib/store/story-repository.ts';
+import type { SubscriberRepository } from '#lib/store/subscriber-repository.ts';
 
 /** Rounds an operator can start from the admin API; each only queues work for the consumers. */
 export interface RoundTriggers {

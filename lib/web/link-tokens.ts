@@ -3,7 +3,7 @@ import {
   type TokenPayload,
   type TokenPurpose,
   verifyToken,
-} from '../subscriptions/tokens.ts';
+} from '#lib/subscriptions/tokens.ts';
 import type { WebDependencies } from './dependencies.ts';
 import { HttpProblem } from './problem.ts';
 

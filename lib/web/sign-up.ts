@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { nextDigestAt } from '../subscriptions/schedule.ts';
-import type { Subscriber } from '../subscriptions/subscriber.ts';
-import { CONFIRM_TOKEN_TTL_MS, signToken } from '../subscriptions/tokens.ts';
-import { parseSubscriberInput, SubscriberInputError, subscriberIdFor } from '../subscriptions/validate.ts';
+import { nextDigestAt } from '#lib/subscriptions/schedule.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
+import { CONFIRM_TOKEN_TTL_MS, signToken } from '#lib/subscriptions/tokens.ts';
+import { parseSubscriberInput, SubscriberInputError, subscriberIdFor } from '#lib/subscriptions/validate.ts';
 import { renderAlreadySubscribedMail, renderConfirmationMail } from './confirmation-mail.ts';
 import type { WebDependencies } from './dependencies.ts';
 

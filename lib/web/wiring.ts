@@ -4,15 +4,13 @@ import { resolveTokenSecret } from '#lib/app/token-secret.ts';
 import type { Mailer } from '#lib/delivery/mailer.ts';
 import { scheduleDigests } from '#lib/delivery/schedule-digests.ts';
 import type { DeliveryJob } from '#lib/jobs/messages.ts';
-import { FeedbackRepository } from '#lib/store/feedback-repository.ts';
-import { LimitRepository } from '#lib/store/limit-repository.ts';
 import type { RoundTriggers, WebDependencies } from './dependencies.ts';
 
 const DAY_MS = 86_400_000;
 
 /**
  * The web app's dependencies from the composition root's app: its repositories, mailer and queues,
- * plus the two tables only the web app uses. `clientAddress` comes from the edge (the Lambda event's
+ * plus its own feedback and limits tables. `clientAddress` comes from the edge (the Lambda event's
  * source IP, or the local socket's peer).
  */
 export function webDependencies(
@@ -30,8 +28,8 @@ export function webDependencies(
     stories: app.stories,
     feeds: app.feeds,
     deliveries: app.deliveries,
-    feedback: new FeedbackRepository(app.dynamodb, config.tables.feedback),
-    limits: new LimitRepository(app.dynamodb, config.tables.limits),
+    feedback: app.feedback,
+    limits: app.limits,
     mailer: options.mailer ?? app.delivery.mailer,
     tokenSecret: () => {
       secret ??= resolveTokenSecret(config);

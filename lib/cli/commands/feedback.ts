@@ -1,9 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { feedbackToCorpus } from '../../classify/reader-feedback.ts';
-import { FeedbackRepository } from '../../store/feedback-repository.ts';
-import { withDataDirOption } from '../data-dir.ts';
-import { withLocalData } from '../local-session.ts';
+import { feedbackToCorpus } from '#lib/classify/reader-feedback.ts';
+import { withDataDirOption } from '#lib/cli/data-dir.ts';
+import { withLocalData } from '#lib/cli/local-session.ts';
 
 /** `cipherwatch feedback export`: readers' "not relevant" answers as a labelled corpus for the classifier. */
 export function registerFeedbackCommand(program: Command): void {
@@ -16,9 +15,7 @@ export function registerFeedbackCommand(program: Command): void {
       )
       .option('--output <file>', 'write to this file instead of standard output'),
   ).action(async (options: { dataDir?: string; output?: string }) => {
-    const records = await withLocalData(options, ({ dynamodb, config }) =>
-      new FeedbackRepository(dynamodb, config.tables.feedback).listAll(),
-    );
+    const records = await withLocalData(options, ({ feedback: repository }) => repository.listAll());
     const lines = feedbackToCorpus(records).map((line) => `${JSON.stringify(line)}\n`);
     if (options.output) {
       await writeFile(options.output, lines.join(''));

@@ -1,7 +1,7 @@
 import { html } from 'hono/html';
-import type { TopicDefinition } from '../../classify/topic-pack.ts';
-import { explainMatch } from '../../digest/why.ts';
-import type { Story } from '../../stories/story.ts';
+import type { TopicDefinition } from '#lib/classify/topic-pack.ts';
+import { explainMatch } from '#lib/digest/why.ts';
+import type { Story } from '#lib/stories/story.ts';
 import { layout, type Markup } from './layout.ts';
 import { safeLink, storyList, utcText } from './story-list.ts';
 

@@ -1,6 +1,6 @@
 import { html } from 'hono/html';
-import type { TopicDefinition } from '../../classify/topic-pack.ts';
-import type { Story } from '../../stories/story.ts';
+import type { TopicDefinition } from '#lib/classify/topic-pack.ts';
+import type { Story } from '#lib/stories/story.ts';
 import { layout, type Markup } from './layout.ts';
 import { storyList } from './story-list.ts';
 

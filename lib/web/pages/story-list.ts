@@ -1,7 +1,7 @@
 import { html } from 'hono/html';
-import type { TopicDefinition } from '../../classify/topic-pack.ts';
-import { explainMatch } from '../../digest/why.ts';
-import type { Story } from '../../stories/story.ts';
+import type { TopicDefinition } from '#lib/classify/topic-pack.ts';
+import { explainMatch } from '#lib/digest/why.ts';
+import type { Story } from '#lib/stories/story.ts';
 import type { Markup } from './layout.ts';
 
 /** A time as UTC text a person reads, e.g. `30 Nov 2026, 08:15 UTC`. */

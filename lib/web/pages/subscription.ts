@@ -1,7 +1,7 @@
 import { html } from 'hono/html';
-import type { TopicDefinition } from '../../classify/topic-pack.ts';
-import type { Story } from '../../stories/story.ts';
-import type { Subscriber } from '../../subscriptions/subscriber.ts';
+import type { TopicDefinition } from '#lib/classify/topic-pack.ts';
+import type { Story } from '#lib/stories/story.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import { hourOptions, timeZones, WEEKDAY_NAMES, weekdayOptions } from './home.ts';
 import { layout, type Markup } from './layout.ts';
 import { utcText } from './story-list.ts';

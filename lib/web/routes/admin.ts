@@ -3,11 +3,11 @@ import { zValidator } from '@hono/zod-validator';
 import type { Hono, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { InvalidFeedUrlError, newFeed } from '#lib/feeds/feed.ts';
-import type { Subscriber } from '../../subscriptions/subscriber.ts';
-import { subscriberIdFor } from '../../subscriptions/validate.ts';
-import type { WebDependencies } from '../dependencies.ts';
-import { eraseSubscriber } from '../erase.ts';
-import { HttpProblem, refuseInvalid } from '../problem.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
+import { subscriberIdFor } from '#lib/subscriptions/validate.ts';
+import type { WebDependencies } from '#lib/web/dependencies.ts';
+import { eraseSubscriber } from '#lib/web/erase.ts';
+import { HttpProblem, refuseInvalid } from '#lib/web/problem.ts';
 
 const invalidBody = refuseInvalid('Invalid request body');
 

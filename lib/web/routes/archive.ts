@@ -1,10 +1,10 @@
 import { zValidator } from '@hono/zod-validator';
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { archiveQuerySchema, loadTopicPage, storyJson, topicAtom } from '../archive.ts';
-import type { WebDependencies } from '../dependencies.ts';
-import { storyPage, topicPage } from '../pages/archive.ts';
-import { HttpProblem, notFound, refuseInvalid } from '../problem.ts';
+import { archiveQuerySchema, loadTopicPage, storyJson, topicAtom } from '#lib/web/archive.ts';
+import type { WebDependencies } from '#lib/web/dependencies.ts';
+import { storyPage, topicPage } from '#lib/web/pages/archive.ts';
+import { HttpProblem, notFound, refuseInvalid } from '#lib/web/problem.ts';
 
 const TOPIC_PAGE_SIZE = 20;
 const API_PAGE_SIZE = 50;

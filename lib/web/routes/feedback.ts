@@ -1,11 +1,11 @@
 import type { Hono } from 'hono';
-import { formCsrfGuard } from '../csrf.ts';
-import type { WebDependencies } from '../dependencies.ts';
-import { formToken, loadSubscriber, noStore } from '../link-pages.ts';
-import { verifyLinkToken } from '../link-tokens.ts';
-import { messagePage } from '../pages/layout.ts';
-import { feedbackPage } from '../pages/subscription.ts';
-import { HttpProblem } from '../problem.ts';
+import { formCsrfGuard } from '#lib/web/csrf.ts';
+import type { WebDependencies } from '#lib/web/dependencies.ts';
+import { formToken, loadSubscriber, noStore } from '#lib/web/link-pages.ts';
+import { verifyLinkToken } from '#lib/web/link-tokens.ts';
+import { messagePage } from '#lib/web/pages/layout.ts';
+import { feedbackPage } from '#lib/web/pages/subscription.ts';
+import { HttpProblem } from '#lib/web/problem.ts';
 
 /** The "not relevant?" link beside each story in a digest: GET asks, POST records once per reader. */
 export function registerFeedbackRoutes(app: Hono, deps: WebDependencies): void {

@@ -1,13 +1,13 @@
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
-import { formCsrfGuard } from '../csrf.ts';
-import type { WebDependencies } from '../dependencies.ts';
-import { formToken, loadSubscriber, noStore, signLink } from '../link-pages.ts';
-import { verifyLinkToken } from '../link-tokens.ts';
-import { messagePage } from '../pages/layout.ts';
-import { actionPage } from '../pages/subscription.ts';
-import { HttpProblem } from '../problem.ts';
-import { confirmSubscriber } from '../sign-up.ts';
+import { formCsrfGuard } from '#lib/web/csrf.ts';
+import type { WebDependencies } from '#lib/web/dependencies.ts';
+import { formToken, loadSubscriber, noStore, signLink } from '#lib/web/link-pages.ts';
+import { verifyLinkToken } from '#lib/web/link-tokens.ts';
+import { messagePage } from '#lib/web/pages/layout.ts';
+import { actionPage } from '#lib/web/pages/subscription.ts';
+import { HttpProblem } from '#lib/web/problem.ts';
+import { confirmSubscriber } from '#lib/web/sign-up.ts';
 
 /**
  * Confirm and unsubscribe, behind the links in emails. GET only shows a page with a button (mail

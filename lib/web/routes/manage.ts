@@ -2,13 +2,13 @@ import type { Hono } from 'hono';
 import { nextDigestAt } from '#lib/subscriptions/schedule.ts';
 import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import { parseSubscriberInput, SubscriberInputError } from '#lib/subscriptions/validate.ts';
-import { formCsrfGuard } from '../csrf.ts';
-import type { WebDependencies } from '../dependencies.ts';
-import { eraseSubscriber } from '../erase.ts';
-import { formToken, loadSubscriber, noStore, signLink } from '../link-pages.ts';
-import { verifyLinkToken } from '../link-tokens.ts';
-import { messagePage } from '../pages/layout.ts';
-import { managePage } from '../pages/subscription.ts';
+import { formCsrfGuard } from '#lib/web/csrf.ts';
+import type { WebDependencies } from '#lib/web/dependencies.ts';
+import { eraseSubscriber } from '#lib/web/erase.ts';
+import { formToken, loadSubscriber, noStore, signLink } from '#lib/web/link-pages.ts';
+import { verifyLinkToken } from '#lib/web/link-tokens.ts';
+import { messagePage } from '#lib/web/pages/layout.ts';
+import { managePage } from '#lib/web/pages/subscription.ts';
 
 /**
  * The manage page behind the link in every digest: settings, pause, what is stored (and its JSON

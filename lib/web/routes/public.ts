@@ -1,13 +1,13 @@
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
-import { loadTopicPage } from '../archive.ts';
-import { formCsrfGuard } from '../csrf.ts';
-import { SITE_CSS, TIMEZONE_SCRIPT } from '../css.ts';
-import type { WebDependencies } from '../dependencies.ts';
-import { homePage } from '../pages/home.ts';
-import { messagePage } from '../pages/layout.ts';
-import { HttpProblem, wantsJson } from '../problem.ts';
-import { signUp } from '../sign-up.ts';
+import { loadTopicPage } from '#lib/web/archive.ts';
+import { formCsrfGuard } from '#lib/web/csrf.ts';
+import { SITE_CSS, TIMEZONE_SCRIPT } from '#lib/web/css.ts';
+import type { WebDependencies } from '#lib/web/dependencies.ts';
+import { homePage } from '#lib/web/pages/home.ts';
+import { messagePage } from '#lib/web/pages/layout.ts';
+import { HttpProblem, wantsJson } from '#lib/web/problem.ts';
+import { signUp } from '#lib/web/sign-up.ts';
 
 const ACCEPTED = {
   status: 'accepted',
