@@ -6,7 +6,6 @@ import { registerEvalCommand } from '#lib/cli/commands/eval.ts';
 import { registerFeedbackCommand } from '#lib/cli/commands/feedback.ts';
 import { registerFeedsCommand } from '#lib/cli/commands/feeds.ts';
 import { registerPollCommand } from '#lib/cli/commands/poll.ts';
-import { runPollRound } from '#lib/cli/commands/poll-all.ts';
 import { registerStartCommand } from '#lib/cli/commands/start.ts';
 import { registerSubscribersCommand } from '#lib/cli/commands/subscribers.ts';
 import { errorLine } from './errors.ts';
@@ -19,7 +18,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerStartCommand(program);
   registerDemoCommand(program);
-  registerPollCommand(program, { runAll: runPollRound });
+  registerPollCommand(program);
   registerClassifyCommand(program);
   registerEvalCommand(program);
   registerFeedsCommand(program);

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from '#lib/batches.ts';
+import { isNews } from '#lib/stories/freshness.ts';
 import { isGlobalGuid } from '#lib/stories/normalize.ts';
 import type { Story, StorySource } from '#lib/stories/story.ts';
 import type { SaveResult, StoryStore, TopicIndexEntry } from '#lib/stories/story-store.ts';
@@ -10,8 +11,6 @@ import { queryAll } from './paging.ts';
 const STORY_TTL_DAYS = 365;
 const INDEX_TTL_DAYS = 90;
 const DAY_MS = 86_400_000;
-/** Stories first seen long after publication (a new feed's backlog) stay out of digests. */
-const MAX_INDEX_AGE_DAYS = 7;
 
 const storyKey = (id: string) => ({ pk: `STORY#${id}`, sk: 'STORY' });
 const guidKey = (guid: string) => ({ pk: `GUID#${guid}`, sk: 'GUID' });
@@ -213,10 +212,8 @@ export class StoryRepository implements StoryStore {
 
   private async writeIndex(stories: readonly Story[]): Promise<void> {
     const requests = stories
-      .filter(
-        (story) =>
-          Date.parse(story.firstSeenAt) - Date.parse(story.publishedAt) <= MAX_INDEX_AGE_DAYS * DAY_MS,
-      )
+      // A new feed's backlog is stored (so it is never news later) but indexed for no digest.
+      .filter(isNews)
       .flatMap((story) =>
         story.topics.map((topic) => ({
           PutRequest: {
