@@ -1,3 +1,5 @@
+import { plural } from '#lib/plural.ts';
+
 /** A reader's "not relevant" on one story in one topic, with enough of the story to learn from it. */
 export interface ReaderFeedback {
   subscriberId: string;
@@ -33,9 +35,7 @@ export function feedbackToCorpus(feedback: readonly ReaderFeedback[]): FeedbackC
     const disputed = new Map<string, number>();
     for (const item of items) disputed.set(item.topicId, (disputed.get(item.topicId) ?? 0) + 1);
     const classified = [...new Set(items.flatMap((item) => item.storyTopics))];
-    const reports = [...disputed]
-      .map(([topic, count]) => `${topic} (${count} ${count === 1 ? 'reader' : 'readers'})`)
-      .join(', ');
+    const reports = [...disputed].map(([topic, count]) => `${topic} (${plural(count, 'reader')})`).join(', ');
     return {
       id: first.storyId,
       title: first.title,

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { feedbackToCorpus } from '#lib/classify/reader-feedback.ts';
 import { withDataDirOption } from '#lib/cli/data-dir.ts';
 import { withLocalData } from '#lib/cli/local-session.ts';
+import { plural } from '#lib/plural.ts';
 
 /** `cipherwatch feedback export`: readers' "not relevant" answers as a labelled corpus for the classifier. */
 export function registerFeedbackCommand(program: Command): void {
@@ -20,7 +21,7 @@ export function registerFeedbackCommand(program: Command): void {
     if (options.output) {
       await writeFile(options.output, lines.join(''));
       process.stderr.write(
-        `Wrote ${lines.length} ${lines.length === 1 ? 'story' : 'stories'} with feedback to ${options.output}.\n`,
+        `Wrote ${plural(lines.length, 'story', 'stories')} with feedback to ${options.output}.\n`,
       );
     } else {
       process.stdout.write(lines.join(''));

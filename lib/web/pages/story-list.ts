@@ -1,6 +1,7 @@
 import { html } from 'hono/html';
 import type { TopicDefinition } from '#lib/classify/topic-pack.ts';
 import { explainMatch } from '#lib/digest/why.ts';
+import { parseHttpUrl } from '#lib/http-url.ts';
 import type { Story } from '#lib/stories/story.ts';
 import type { Markup } from './layout.ts';
 
@@ -21,13 +22,7 @@ export function utcText(iso: string): string {
 
 /** Only http(s) links reach an href: a feed cannot smuggle a javascript: URL onto the page. */
 export function safeLink(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;
-  } catch {
-    return undefined;
-  }
+  return url === undefined ? undefined : parseHttpUrl(url)?.href;
 }
 
 /** Why a story is on a topic, in the words digests use. */
