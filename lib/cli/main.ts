@@ -3,6 +3,7 @@ import { registerClassifyCommand } from '#lib/cli/commands/classify.ts';
 import { registerDemoCommand } from '#lib/cli/commands/demo.ts';
 import { registerDigestCommand } from '#lib/cli/commands/digest.ts';
 import { registerEvalCommand } from '#lib/cli/commands/eval.ts';
+import { registerFeedbackCommand } from '#lib/cli/commands/feedback.ts';
 import { registerFeedsCommand } from '#lib/cli/commands/feeds.ts';
 import { registerPollCommand } from '#lib/cli/commands/poll.ts';
 import { registerStartCommand } from '#lib/cli/commands/start.ts';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerFeedsCommand(program);
   registerSubscribersCommand(program);
   registerDigestCommand(program);
+  registerFeedbackCommand(program);
   return program;
 }
 

@@ -24,6 +24,8 @@ export interface RenderContext {
   /** List-Id value: a bare id (`digests.cipherwatch.example`) or a full `Name <id>`. */
   listId: string;
   productName?: string | undefined;
+  /** A signed "not relevant?" link for one story in one topic, when the deployment takes feedback. */
+  feedbackUrlFor?: ((storyId: string, topicId: string) => string) | undefined;
 }
 
 /** The context cannot produce safe headers or links. */
@@ -186,7 +188,7 @@ function storyText(story: Story): StoryText {
   return text;
 }
 
-function entryHtml(entry: DigestEntry, timeZone: string): string {
+function entryHtml(entry: DigestEntry, timeZone: string, feedbackUrl: string | undefined): string {
   const story = storyText(entry.story);
   const title = escapeHtml(story.title);
   const headline = story.link
@@ -207,11 +209,16 @@ function entryHtml(entry: DigestEntry, timeZone: string): string {
     const others = entry.alsoReportedBy.map(oneLine).join(', ');
     parts.push(`<p style="${STYLE.why}">Also reported by ${escapeHtml(others)}</p>`);
   }
+  if (feedbackUrl) {
+    parts.push(
+      `<p style="${STYLE.meta}"><a href="${escapeHtml(feedbackUrl)}" style="${STYLE.link}">Not relevant?</a></p>`,
+    );
+  }
   parts.push('</div>');
   return parts.join('\n');
 }
 
-function entryText(entry: DigestEntry, timeZone: string): string[] {
+function entryText(entry: DigestEntry, timeZone: string, feedbackUrl: string | undefined): string[] {
   const story = storyText(entry.story);
   const lines = [`* ${story.title}`];
   lines.push(
@@ -223,8 +230,14 @@ function entryText(entry: DigestEntry, timeZone: string): string[] {
     lines.push(`  Also reported by ${entry.alsoReportedBy.map(oneLine).join(', ')}`);
   }
   if (story.link) lines.push(`  ${story.link}`);
+  if (feedbackUrl) lines.push(`  Not relevant? ${feedbackUrl}`);
   lines.push('');
   return lines;
+}
+
+function feedbackUrl(ctx: RenderContext, storyId: string, topicId: string): string | undefined {
+  const url = ctx.feedbackUrlFor?.(storyId, topicId);
+  return url === undefined ? undefined : checkedHeaderUrl('feedbackUrl', url, 'http');
 }
 
 /**
@@ -270,8 +283,9 @@ export function renderDigest(digest: Digest, ctx: RenderContext): RenderedEmail 
     html.push(`<h2 style="${STYLE.section}">${escapeHtml(name)}</h2>`);
     text.push(name.toUpperCase(), '='.repeat(Math.min(name.length, 60)), '');
     for (const entry of section.entries) {
-      html.push(entryHtml(entry, timeZone));
-      text.push(...entryText(entry, timeZone));
+      const feedback = feedbackUrl(ctx, entry.story.id, section.topicId);
+      html.push(entryHtml(entry, timeZone, feedback));
+      text.push(...entryText(entry, timeZone, feedback));
     }
     if (section.moreCount > 0) {
       html.push(`<p style="${STYLE.more}">${escapeHtml(moreLine(section, kind))}</p>`);

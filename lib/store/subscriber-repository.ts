@@ -12,6 +12,8 @@ import { queryAll, scanAll } from './paging.ts';
 
 type ScheduleBucket = 'scheduled' | 'instant';
 type SubscriberItem = Subscriber & {
+  /** Epoch seconds; only pending sign-ups carry it, so unconfirmed addresses expire. */
+  expiresAt?: number;
   scheduleBucket?: ScheduleBucket;
   nextDigestAt?: string;
   digestSlot?: string;
@@ -40,6 +42,20 @@ export class SubscriberRepository implements SubscriberStore {
           ConditionExpression: 'attribute_not_exists(id)',
         }),
       ),
+    );
+  }
+
+  /**
+   * Writes a subscriber's whole record (sign-up, confirm, settings, pause, unsubscribe), placed in the
+   * schedule index when active. `expiresAt` (epoch seconds) makes the item expire, for pending sign-ups.
+   */
+  async replace(subscriber: Subscriber, nextDigestAt: string | undefined, expiresAt?: number): Promise<void> {
+    const item = toItem(subscriber, nextDigestAt);
+    await this.client.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: expiresAt === undefined ? item : { ...item, expiresAt },
+      }),
     );
   }
 
@@ -128,6 +144,12 @@ function toItem(subscriber: Subscriber, nextDigestAt: string | undefined): Subsc
 
 /** A stored subscriber item without its index attributes. */
 export function subscriberFromItem(item: SubscriberItem): Subscriber {
-  const { scheduleBucket: _bucket, nextDigestAt: _next, digestSlot: _slot, ...subscriber } = item;
+  const {
+    scheduleBucket: _bucket,
+    nextDigestAt: _next,
+    digestSlot: _slot,
+    expiresAt: _expires,
+    ...subscriber
+  } = item;
   return subscriber;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCli } from '../helpers/cli-process.ts';
+import { freePort, startCli } from '../helpers/cli-process.ts';
 import { type FeedServer, startFeedServer } from '../helpers/feed-server.ts';
 import { hoursAgo, rss2 } from '../helpers/sample-feeds.ts';
 
@@ -40,6 +40,7 @@ describe('cipherwatch start', () => {
       HOME: process.env.HOME,
       CIPHERWATCH_FEEDS_FILE: feedsFile,
       CIPHERWATCH_ALLOW_PRIVATE_NETWORKS: 'true',
+      CIPHERWATCH_PORT: String(await freePort()),
     };
   });
 
@@ -51,6 +52,11 @@ describe('cipherwatch start', () => {
   it('starts, polls, stops cleanly on SIGINT and keeps its data across a restart', async () => {
     const first = startCli(['start', '--data-dir', dataDir], env);
     await first.waitFor(/Cipherwatch is running/);
+    const [, webUrl] = await first.waitFor(/ {2}web {7}(http:\/\/localhost:\d+)\n/);
+    expect(webUrl).toBe(`http://localhost:${env.CIPHERWATCH_PORT}`);
+    const home = await fetch(`http://127.0.0.1:${env.CIPHERWATCH_PORT}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('<title>Policy news digests · Cipherwatch</title>');
     await first.waitFor(/poll round\s+1 feed: 1 updated/);
 
     const added = await run(

@@ -29,7 +29,10 @@ export interface PollReport {
   items: Array<{
     id: string;
     title: string;
+    /** The link as the publisher gave it. */
     link: string;
+    /** The link without trackers, as Cipherwatch stores and shows it. */
+    canonicalUrl: string;
     published: string;
     relevant: boolean;
     topics: Array<{ id: string; score: number; evidence: Array<{ phrase: string; sentence: string }> }>;
@@ -124,6 +127,7 @@ export async function pollOnce(
       id: item.id,
       title: item.title,
       link: item.link,
+      canonicalUrl: item.canonicalUrl,
       published: item.publishedAt,
       relevant: item.classification.relevant,
       topics: item.classification.topics.map((topic) => ({
