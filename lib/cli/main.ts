@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import type { Resolver } from '../feeds/address-guard.ts';
 import { registerClassifyCommand } from './commands/classify.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDigestCommand } from './commands/digest.ts';
@@ -10,10 +12,22 @@ import { registerStartCommand } from './commands/start.ts';
 import { registerSubscribersCommand } from './commands/subscribers.ts';
 import { errorLine } from './errors.ts';
 
+/** The version in package.json, the one `npm install` put on this machine. */
+export function cipherwatchVersion(): string {
+  const manifest = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+export interface ProgramOptions {
+  /** Host name resolver for checks made before the network is used (tests inject one). */
+  resolve?: Resolver;
+}
+
 /** Builds the `cipherwatch` command line: one line of help per command. */
-export function buildProgram(): Command {
+export function buildProgram(options: ProgramOptions = {}): Command {
   const program = new Command('cipherwatch')
     .description('Media monitoring for encryption, surveillance and platform policy: feeds in, digests out.')
+    .version(cipherwatchVersion(), '-V, --version', 'print the version and exit')
     .showHelpAfterError('(run cipherwatch --help for usage)')
     .exitOverride();
   registerStartCommand(program);
@@ -21,7 +35,7 @@ export function buildProgram(): Command {
   registerPollCommand(program, { runAll: runPollRound });
   registerClassifyCommand(program);
   registerEvalCommand(program);
-  registerFeedsCommand(program);
+  registerFeedsCommand(program, { resolve: options.resolve });
   registerSubscribersCommand(program);
   registerDigestCommand(program);
   return program;

@@ -1,5 +1,6 @@
 import type { DeliveryOutcome } from '../delivery/deliver.ts';
 import type { PollOutcome } from '../ingest/poll-feed.ts';
+import { isUnreachable, OFFLINE_HINT } from './unreachable.ts';
 
 /** Counts of one poll round, for the summary line and `poll --all`. */
 export interface PollSummary {
@@ -7,6 +8,8 @@ export interface PollSummary {
   updated: number;
   notModified: number;
   failed: number;
+  /** Failed before any server answered (DNS, refused or dropped connections). */
+  unreachable: number;
   skipped: number;
   newStories: number;
   relevant: number;
@@ -20,6 +23,7 @@ export function summarizePolls(outcomes: readonly PollOutcome[]): PollSummary {
     updated: 0,
     notModified: 0,
     failed: 0,
+    unreachable: 0,
     skipped: 0,
     newStories: 0,
     relevant: 0,
@@ -43,6 +47,7 @@ export function summarizePolls(outcomes: readonly PollOutcome[]): PollSummary {
         break;
       case 'failed':
         summary.failed++;
+        if (isUnreachable(outcome.error)) summary.unreachable++;
         summary.failures.push({
           feed: outcome.feed.name,
           error: `${outcome.error.name}: ${outcome.error.message}`,
@@ -71,6 +76,12 @@ export function formatPollSummary(summary: PollSummary): string {
     `${plural(summary.polled, 'feed')}: ${parts.join(', ')} · ${plural(summary.newStories, 'new story', 'new stories')}, ` +
     `${summary.relevant} relevant${topics ? ` (${topics})` : ''}`
   );
+}
+
+/** One line when every feed polled failed before reaching a server: the likely cause is this machine. */
+export function offlineHint(summary: PollSummary): string | undefined {
+  const attempted = summary.polled - summary.skipped;
+  return attempted > 0 && summary.unreachable === attempted ? OFFLINE_HINT : undefined;
 }
 
 /** "3 digests due: 2 sent, 1 with nothing new" */

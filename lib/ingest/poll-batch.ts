@@ -3,7 +3,17 @@ import type { AppContext } from '../app/context.ts';
 import { enqueueAlerts } from '../delivery/enqueue-alerts.ts';
 import { parseMessage, pollFeedJobSchema } from '../queue/messages.ts';
 import { processRecords } from '../queue/partial-batch.ts';
+import type { Story } from '../stories/story.ts';
+import { pollPolicyFor } from './feed-state.ts';
 import { type PollOutcome, pollFeed } from './poll-feed.ts';
+
+export interface PollBatchOptions {
+  /**
+   * Takes the batch's new stories for instant alerts instead of queueing them: `poll --all` delivers
+   * its round's alerts itself, so it can say what it sent even while `cipherwatch start` consumes the queue.
+   */
+  alertNewStories?: (stories: Story[]) => Promise<void>;
+}
 
 /**
  * A batch of poll jobs: each feed refreshed on its own (a failing feed reports only itself), then one
@@ -12,6 +22,7 @@ import { type PollOutcome, pollFeed } from './poll-feed.ts';
 export async function pollFeedBatch(
   event: SQSEvent,
   context: AppContext,
+  options: PollBatchOptions = {},
 ): Promise<{ response: SQSBatchResponse; outcomes: PollOutcome[] }> {
   const { log } = context;
   const { response, results } = await processRecords(
@@ -21,6 +32,7 @@ export async function pollFeedBatch(
       const outcome = await pollFeed(job.feedId, {
         ...context,
         allowPrivateNetworks: context.config.allowPrivateNetworks,
+        policy: pollPolicyFor(context.config.pollIntervalMinutes),
       });
       logOutcome(outcome, context);
       return outcome;
@@ -28,7 +40,9 @@ export async function pollFeedBatch(
     log,
   );
   const created = results.flatMap((outcome) => (outcome.status === 'updated' ? outcome.created : []));
-  if (created.length > 0) {
+  if (created.length > 0 && options.alertNewStories) {
+    await options.alertNewStories(created);
+  } else if (created.length > 0) {
     // The stories are stored whatever happens here; a lost alert must not send the feeds round again.
     await enqueueAlerts({
       stories: created,

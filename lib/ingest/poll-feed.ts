@@ -7,14 +7,15 @@ import type { FeedRepository } from '../store/feed-repository.ts';
 import type { StoryRepository } from '../store/story-repository.ts';
 import type { Story } from '../stories/story.ts';
 import type { Feed } from './feed.ts';
-import { afterFailure, afterSuccess, DEFAULT_POLL_POLICY, type PollPolicy } from './feed-state.ts';
+import { afterFailure, afterSuccess, type PollPolicy } from './feed-state.ts';
 
 export interface PollDependencies {
   feeds: FeedRepository;
   stories: StoryRepository;
   classifier: Classifier;
   allowPrivateNetworks: boolean;
-  policy?: PollPolicy;
+  /** Required so the configured interval, not a built-in one, schedules every feed's next poll. */
+  policy: PollPolicy;
   now?: () => Date;
   /** The network fetch; tests may inject a resolver through `fetchOptions`. */
   fetch?: (url: string, options: FetchFeedOptions) => Promise<FetchResult>;
@@ -37,7 +38,7 @@ const CLUSTER_LOOKBACK_MS = 48 * 3_600_000;
  */
 export async function pollFeed(feedId: string, deps: PollDependencies): Promise<PollOutcome> {
   const now = deps.now?.() ?? new Date();
-  const policy = deps.policy ?? DEFAULT_POLL_POLICY;
+  const { policy } = deps;
   const feed = await deps.feeds.get(feedId);
   if (!feed) return { status: 'skipped', feedId, reason: 'the feed was removed' };
   if (!feed.enabled)

@@ -22,6 +22,8 @@ export interface LocalPipeline {
   takePolls(): PollOutcome[];
   /** Delivery outcomes (digests and alerts) since the last call, which clears them. */
   takeDeliveries(): DeliveryOutcome[];
+  /** The default feeds this start added to a new registry (undefined when it added none). */
+  seeded: { added: number; file: string } | undefined;
   /** How many outcomes are waiting to be taken. */
   pending(): { polls: number; deliveries: number };
   stop(): Promise<void>;
@@ -33,7 +35,10 @@ export interface LocalPipeline {
  * `start`, explicit rounds for `demo` and `poll --all`).
  */
 export interface LocalPipelineOptions extends LocalStackOptions {
-  /** Add config/feeds.yaml to the registry on a data folder's first start (default true). */
+  /**
+   * Add config/feeds.yaml (or CIPHERWATCH_FEEDS_FILE) to the registry on a data folder's first start
+   * (default true); false also records that the defaults were declined, so they never arrive later.
+   */
   seed?: boolean;
   /** Called after each poll batch, for progress bars. */
   onPollBatch?: (outcomes: readonly PollOutcome[]) => void;
@@ -44,9 +49,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   resetAppContext();
   resetDeliveryDependencies();
   let context: ReturnType<typeof getAppContext>;
+  let seeded: LocalPipeline['seeded'];
   try {
     context = getAppContext();
-    if (options.seed !== false && options.dataDir) await seedOnFirstStart(options.dataDir);
+    if (options.dataDir) seeded = await seedOnFirstStart(options.dataDir, options.seed !== false);
   } catch (error) {
     await stack.stop();
     throw error;
@@ -84,6 +90,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     stack,
     pollConsumer,
     digestConsumer,
+    seeded,
     takePolls() {
       const taken = polls;
       polls = [];
@@ -108,13 +115,25 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
 
 /**
  * Adds the default feeds (config/feeds.yaml, or CIPHERWATCH_FEEDS_FILE) to the registry once per data
- * folder, so feeds a person removed stay removed.
+ * folder, and only to an empty registry: feeds a person removed stay removed, and a folder where someone
+ * added their own feeds first (or declined the defaults) never receives them uninvited.
  */
-async function seedOnFirstStart(dataDir: string): Promise<void> {
+async function seedOnFirstStart(
+  dataDir: string,
+  wanted: boolean,
+): Promise<{ added: number; file: string } | undefined> {
   const marker = path.join(dataDir, 'feeds-seeded');
-  if (existsSync(marker)) return;
+  if (existsSync(marker)) return undefined;
   const { config, feeds } = getAppContext();
   const file = config.feedsFile ?? defaultFeedCatalogPath;
-  const added = await seedFeeds(feeds, loadFeedCatalog(file), new Date());
-  await writeFile(marker, `${new Date().toISOString()} added ${added} feeds from ${file}\n`);
+  const catalog = wanted ? loadFeedCatalog(file) : [];
+  const empty = (await feeds.list()).length === 0;
+  const added = wanted && empty ? await seedFeeds(feeds, catalog, new Date()) : 0;
+  const why = !wanted
+    ? 'declined the default feeds'
+    : empty
+      ? `added ${added} feeds from ${file}`
+      : 'registry already had feeds';
+  await writeFile(marker, `${new Date().toISOString()} ${why}\n`);
+  return added > 0 ? { added, file } : undefined;
 }

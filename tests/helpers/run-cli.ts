@@ -1,9 +1,19 @@
 import { vi } from 'vitest';
 import { errorLine } from '../../lib/cli/errors.ts';
 import { buildProgram } from '../../lib/cli/main.ts';
+import type { Resolver } from '../../lib/feeds/address-guard.ts';
+
+/**
+ * Resolves every host to one public address, so commands that check a feed's
+ * address before adding it never ask real DNS.
+ */
+export const publicResolver: Resolver = async () => [{ address: '93.184.215.14', family: 4 }];
 
 /** Runs the CLI in this process and returns what it printed, as `cipherwatch …` would. */
-export async function runCli(args: string[]): Promise<{ stdout: string; stderr: string; failed: boolean }> {
+export async function runCli(
+  args: string[],
+  options: { resolve?: Resolver } = {},
+): Promise<{ stdout: string; stderr: string; failed: boolean; exitCode: number }> {
   let stdout = '';
   let stderr = '';
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -15,14 +25,24 @@ export async function runCli(args: string[]): Promise<{ stdout: string; stderr: 
     return true;
   });
   let failed = false;
+  const previousExitCode = process.exitCode;
+  process.exitCode = undefined;
+  let exitCode = 0;
   try {
-    await buildProgram().parseAsync(['node', 'cipherwatch', ...args]);
+    await buildProgram({ resolve: options.resolve ?? publicResolver }).parseAsync([
+      'node',
+      'cipherwatch',
+      ...args,
+    ]);
+    exitCode = typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     failed = true;
+    exitCode = 1;
     stderr += `${errorLine(error)}\n`;
   } finally {
     out.mockRestore();
     err.mockRestore();
+    process.exitCode = previousExitCode;
   }
-  return { stdout, stderr, failed };
+  return { stdout, stderr, failed, exitCode };
 }

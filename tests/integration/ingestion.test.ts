@@ -209,7 +209,7 @@ describe('feed ingestion through the queues', () => {
     expect(stored).toMatchObject({ enabled: false });
     expect(stored?.disabledReason).toMatch(/410/);
     const { stdout } = await runCli(['feeds', 'list']);
-    expect(stdout).toMatch(/Gone Gazette\s+disabled.*410/);
+    expect(stdout).toMatch(/Gone Gazette.*disabled.*\n\s+↳ .*410/);
     await getAppContext().feeds.remove(gone.id);
   });
 

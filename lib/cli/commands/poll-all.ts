@@ -1,54 +1,183 @@
+import type { SQSRecord } from 'aws-lambda';
 import { getAppContext } from '../../app/context.ts';
+import { getDeliveryDependencies, outboxDir } from '../../app/delivery-context.ts';
+import type { Config } from '../../config.ts';
+import { type DeliveryOutcome, deliverJob } from '../../delivery/deliver.ts';
+import { alertJobs } from '../../delivery/enqueue-alerts.ts';
+import type { Feed } from '../../ingest/feed.ts';
+import { pollFeedBatch } from '../../ingest/poll-batch.ts';
+import type { PollOutcome } from '../../ingest/poll-feed.ts';
 import { startLocalPipeline } from '../../local/pipeline.ts';
 import { createTerminalLog, setLog } from '../../log.ts';
 import type { PollFeedJob } from '../../queue/messages.ts';
-import { sendMessages } from '../../queue/send-batch.ts';
+import type { Story } from '../../stories/story.ts';
 import { resolveDataDir } from '../data-dir.ts';
+import { prepareDataFolder } from '../data-folder.ts';
+import { describeError } from '../errors.ts';
 import { createProgress } from '../progress.ts';
-import { formatPollSummary, summarizePolls } from '../round-summary.ts';
+import { formatPollSummary, offlineHint, plural, summarizePolls } from '../round-summary.ts';
 import type { PollAllOptions } from './poll.ts';
 
+/** Feeds handed to the poll handler at once: the queue's batch size, so each batch looks like Lambda's. */
+const BATCH_SIZE = 10;
+
 /**
- * `cipherwatch poll --all`: one full round on the local stack, every enabled feed polled now through
- * the same queue and handler as the schedule, with a progress bar and a summary; failed feeds are listed, not fatal.
+ * `cipherwatch poll --all`: one full round run by this process. Every enabled feed goes through the
+ * same batch function the poll-feeds Lambda runs, called directly rather than through the queue, and the
+ * round's instant alerts go through the same delivery path (claim, send, ledger) the digests queue
+ * drives. Nothing of the round passes through a queue, so a running `cipherwatch start` cannot take part
+ * of it: the summary counts every feed of the round and names every alert it sent, and where.
  */
 export async function runPollRound(options: PollAllOptions & { dataDir?: string }): Promise<number> {
   const dataDir = resolveDataDir(options);
   if (options.allowPrivateNetworks) process.env.CIPHERWATCH_ALLOW_PRIVATE_NETWORKS = 'true';
   setLog(createTerminalLog('error'));
-  let progress: ReturnType<typeof createProgress> | undefined;
-  const pipeline = await startLocalPipeline({
-    dataDir,
-    onPollBatch: (outcomes) => progress?.advance(outcomes.length),
-  });
+  const { created } = await prepareDataFolder(dataDir, 'create');
+  if (created) process.stderr.write(`Created a new data folder at ${dataDir}.\n`);
+  const pipeline = await startLocalPipeline({ dataDir, seed: options.defaultFeeds !== false });
   try {
+    if (pipeline.seeded) {
+      process.stderr.write(
+        `Added ${plural(pipeline.seeded.added, 'default feed')} from ${pipeline.seeded.file} (once, on first use; ` +
+          'cipherwatch feeds remove URL drops one).\n',
+      );
+    }
     const context = getAppContext();
     const feeds = (await context.feeds.list()).filter((feed) => feed.enabled);
-    const now = new Date().toISOString();
-    progress = createProgress('Polling', feeds.length);
-    await sendMessages(
-      context.sqs,
-      await context.queueUrl('pollFeeds'),
-      feeds.map((feed) => ({
-        id: feed.id,
-        body: { feedId: feed.id, scheduledAt: now } satisfies PollFeedJob,
-      })),
-    );
-    await pipeline.pollConsumer.drain();
-    await pipeline.digestConsumer.drain();
+    if (feeds.length === 0) {
+      process.stdout.write('No enabled feeds to poll. Add one with: cipherwatch feeds add URL\n');
+      return 0;
+    }
+    const progress = createProgress('Polling', feeds.length);
+    const newStories: Story[] = [];
+    const outcomes: PollOutcome[] = [];
+    const lost: { feed: string; error: string }[] = [];
+    for (let start = 0; start < feeds.length; start += BATCH_SIZE) {
+      const batch = feeds.slice(start, start + BATCH_SIZE);
+      const { response, outcomes: polled } = await pollFeedBatch({ Records: batch.map(jobRecord) }, context, {
+        alertNewStories: async (stories) => {
+          newStories.push(...stories);
+        },
+      });
+      outcomes.push(...polled);
+      for (const failure of response.batchItemFailures) {
+        const feed = batch.find((f) => f.id === failure.itemIdentifier);
+        lost.push({ feed: feed?.name ?? failure.itemIdentifier, error: 'could not be polled (see the log)' });
+      }
+      progress.advance(batch.length);
+    }
     progress.finish();
-    const summary = summarizePolls(pipeline.takePolls());
+    const alerts = await deliverAlerts(newStories);
+
+    const summary = summarizePolls(outcomes);
+    summary.polled += lost.length;
+    summary.failed += lost.length;
+    summary.failures.push(...lost);
+    const offline = offlineHint(summary);
     if (options.json) {
       process.stdout.write(
-        `${JSON.stringify({ ...summary, relevantByTopic: Object.fromEntries(summary.relevantByTopic) }, null, 2)}\n`,
+        `${JSON.stringify(
+          {
+            ...summary,
+            relevantByTopic: Object.fromEntries(summary.relevantByTopic),
+            offline: offline !== undefined,
+            alerts: alerts.map(({ email, outcome }) => ({ email, ...outcome })),
+            mail: mailDestination(context.config),
+          },
+          null,
+          2,
+        )}\n`,
       );
     } else {
       process.stdout.write(`${formatPollSummary(summary)}\n`);
       for (const failure of summary.failures)
         process.stdout.write(`  failed  ${failure.feed}: ${failure.error}\n`);
+      if (offline) process.stdout.write(`${offline}\n`);
+      process.stdout.write(formatAlerts(alerts, context.config));
     }
-    return 0;
+    return offline ? 1 : 0;
   } finally {
     await pipeline.stop();
   }
+}
+
+interface AlertReport {
+  email: string;
+  outcome: DeliveryOutcome | { status: 'failed'; error: string };
+}
+
+/** Sends the round's instant alerts one by one through the delivery path; one failure never stops the rest. */
+async function deliverAlerts(stories: readonly Story[]): Promise<AlertReport[]> {
+  if (stories.length === 0) return [];
+  const context = getAppContext();
+  const jobs = await alertJobs({
+    stories,
+    topics: context.classifier.pack.topics,
+    subscribers: context.subscribers,
+  });
+  const dependencies = getDeliveryDependencies();
+  const reports: AlertReport[] = [];
+  for (const job of jobs) {
+    const email = (await context.subscribers.get(job.subscriberId))?.email ?? job.subscriberId;
+    try {
+      reports.push({ email, outcome: await deliverJob(job, dependencies) });
+    } catch (error) {
+      reports.push({ email, outcome: { status: 'failed', error: describeError(error) } });
+    }
+  }
+  return reports;
+}
+
+/** "Sent 2 instant alerts (outbox /home/you/.cipherwatch/outbox): a@x (3 stories), b@y (1 story)" */
+export function formatAlerts(alerts: readonly AlertReport[], config: Config): string {
+  const sent = alerts.filter((alert) => alert.outcome.status === 'sent');
+  const lines: string[] = [];
+  if (sent.length > 0) {
+    const who = sent
+      .map(
+        ({ email, outcome }) =>
+          `${email} (${plural(outcome.status === 'sent' ? outcome.stories : 0, 'story', 'stories')})`,
+      )
+      .join(', ');
+    lines.push(`Sent ${plural(sent.length, 'instant alert')} via ${mailDestination(config)}: ${who}`);
+  } else {
+    lines.push('No instant alerts sent. Digests go out on their schedule while cipherwatch start runs.');
+  }
+  for (const { email, outcome } of alerts) {
+    if (outcome.status === 'failed') lines.push(`  alert to ${email} failed: ${outcome.error}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function mailDestination(config: Config): string {
+  switch (config.mail.transport) {
+    case 'outbox':
+      return `the outbox ${outboxDir(config)}`;
+    case 'smtp':
+      return `SMTP (${new URL(config.mail.smtpUrl ?? 'smtp://unknown').host})`;
+    case 'ses':
+      return `Amazon SES (${config.region})`;
+  }
+}
+
+/** One feed as the SQS record the schedule would have queued for it. */
+function jobRecord(feed: Feed): SQSRecord {
+  const now = Date.now();
+  const body: PollFeedJob = { feedId: feed.id, scheduledAt: new Date(now).toISOString() };
+  return {
+    messageId: feed.id,
+    receiptHandle: '',
+    body: JSON.stringify(body),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(now),
+      SenderId: 'cipherwatch poll --all',
+      ApproximateFirstReceiveTimestamp: String(now),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'cipherwatch:poll --all',
+    awsRegion: process.env.AWS_REGION ?? 'us-east-1',
+  };
 }

@@ -15,6 +15,8 @@ export interface PollAllOptions {
   allowPrivateNetworks: boolean;
   json: boolean;
   dataDir?: string | undefined;
+  /** False with --no-default-feeds: a new data folder starts without config/feeds.yaml. */
+  defaultFeeds?: boolean;
 }
 
 export interface PollCommandOptions {
@@ -46,6 +48,7 @@ interface PollFlags {
   json?: boolean;
   all?: boolean;
   allowPrivateNetworks?: boolean;
+  defaultFeeds?: boolean;
 }
 
 /**
@@ -66,6 +69,7 @@ export function registerPollCommand(program: Command, options: PollCommandOption
       'with --all: folder for local data (default: $CIPHERWATCH_HOME or ./.cipherwatch)',
     )
     .option('--allow-private-networks', 'allow feeds on loopback and private networks (local testing only)')
+    .option('--no-default-feeds', 'with --all on a new data folder: start without the default feeds')
     .action(async (url: string | undefined, flags: PollFlags) => {
       const json = flags.json === true;
       try {
@@ -77,7 +81,12 @@ export function registerPollCommand(program: Command, options: PollCommandOption
               'poll --all needs the local stack, which is not wired into this command yet',
             );
           }
-          process.exitCode = await options.runAll({ allowPrivateNetworks, json, dataDir: flags.dataDir });
+          process.exitCode = await options.runAll({
+            allowPrivateNetworks,
+            json,
+            dataDir: flags.dataDir,
+            defaultFeeds: flags.defaultFeeds,
+          });
           return;
         }
         if (url === undefined) throw new UsageError('give the URL of a feed to poll, or --all');

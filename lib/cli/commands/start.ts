@@ -7,8 +7,9 @@ import { getConfig } from '../../config.ts';
 import { type LocalPipeline, startLocalPipeline } from '../../local/pipeline.ts';
 import { createTerminalLog, setLog } from '../../log.ts';
 import { resolveDataDir, withDataDirOption } from '../data-dir.ts';
+import { prepareDataFolder } from '../data-folder.ts';
 import { describeError, UsageError } from '../errors.ts';
-import { formatDeliverySummary, formatPollSummary, summarizePolls } from '../round-summary.ts';
+import { formatDeliverySummary, formatPollSummary, offlineHint, summarizePolls } from '../round-summary.ts';
 
 /** Digest rounds run a few minutes past the hour, once every poll that began before it has written. */
 const DIGEST_MINUTE = 5;
@@ -17,15 +18,17 @@ export function registerStartCommand(program: Command): void {
   withDataDirOption(
     program
       .command('start')
-      .description('run the whole pipeline locally: emulators, schedules, queue consumers (Ctrl-C stops)'),
-  ).action(async (options: { dataDir?: string }) => {
+      .description('run the whole pipeline locally: emulators, schedules, queue consumers (Ctrl-C stops)')
+      .option('--no-default-feeds', 'on a new data folder: start without the default feeds'),
+  ).action(async (options: { dataDir?: string; defaultFeeds?: boolean }) => {
     const dataDir = resolveDataDir(options);
     const config = getConfig();
+    const { created } = await prepareDataFolder(dataDir, 'create');
     // The cycle lines say what happened; a feed's failure is in its round's count and in `feeds list`.
     setLog(createTerminalLog(config.logLevel === 'info' ? 'error' : config.logLevel));
     const say = (line: string) => process.stdout.write(`${new Date().toTimeString().slice(0, 8)}  ${line}\n`);
 
-    const pipeline = await startLocalPipeline({ dataDir });
+    const pipeline = await startLocalPipeline({ dataDir, seed: options.defaultFeeds !== false });
     if (pipeline.stack.borrowedFrom !== undefined) {
       await pipeline.stop();
       throw new UsageError(
@@ -41,10 +44,15 @@ export function registerStartCommand(program: Command): void {
     process.stdout.write(
       [
         'Cipherwatch is running.',
-        `  data      ${dataDir}`,
+        `  data      ${dataDir}${created ? ' (new)' : ''}`,
         `  DynamoDB  ${pipeline.stack.dynamodbEndpoint}${pipeline.stack.ownsEmulators ? ' (dynalite)' : ''}`,
         `  SQS       ${pipeline.stack.sqsEndpoint}${pipeline.stack.ownsEmulators ? ' (fauxqs)' : ''}`,
         `  feeds     ${feeds.filter((f) => f.enabled).length} enabled of ${feeds.length}, polled every ${config.pollIntervalMinutes} min`,
+        ...(pipeline.seeded
+          ? [
+              `            ${pipeline.seeded.added} default feeds added from ${pipeline.seeded.file} (first run only)`,
+            ]
+          : []),
         `  digests   checked hourly at :${String(DIGEST_MINUTE).padStart(2, '0')}`,
         `  mail      ${mail}`,
         'Press Ctrl-C to stop.',
@@ -80,6 +88,8 @@ function startSchedules(pipeline: LocalPipeline, pollMinutes: number, say: (line
         const summary = summarizePolls(pipeline.takePolls());
         const hint = summary.failed ? ' (see cipherwatch feeds list)' : '';
         say(`poll round  ${formatPollSummary(summary)}${hint}`);
+        const offline = offlineHint(summary);
+        if (offline) say(offline);
       }
     } catch (error) {
       say(`poll round failed: ${describeError(error)}`);
