@@ -1,4 +1,5 @@
 import { type AppContext, getAppContext, resetAppContext } from '../app/context.ts';
+import { resetDeliveryDependencies } from '../app/delivery-context.ts';
 import { getConfig } from '../config.ts';
 import { startLocalStack } from '../local/stack.ts';
 import { createTerminalLog, setLog } from '../log.ts';
@@ -22,9 +23,11 @@ export async function withLocalData<T>(
   const stack = await startLocalStack({ dataDir });
   // The context is built for this data folder and these endpoints.
   resetAppContext();
+  resetDeliveryDependencies();
   try {
     return await work(getAppContext());
   } finally {
+    resetDeliveryDependencies();
     await stack.stop();
   }
 }

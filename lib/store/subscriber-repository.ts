@@ -42,6 +42,19 @@ export class SubscriberRepository {
     );
   }
 
+  /** Replaces a subscriber's settings and place in the schedule; false when they are not subscribed. */
+  replace(subscriber: Subscriber, nextDigestAt: string | undefined): Promise<boolean> {
+    return conditionally(
+      this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: toItem(subscriber, nextDigestAt),
+          ConditionExpression: 'attribute_exists(id)',
+        }),
+      ),
+    );
+  }
+
   async get(id: string): Promise<Subscriber | undefined> {
     const result = await this.client.send(new GetCommand({ TableName: this.table, Key: { id } }));
     return result.Item ? subscriberFromItem(result.Item as SubscriberItem) : undefined;
