@@ -146,7 +146,7 @@ describe('subscribers and digest preview commands', () => {
       .commands.find((c) => c.name() === 'subscribers')
       ?.commands.find((c) => c.name() === 'add');
     expect(help?.helpInformation()).toMatch(
-      /encryption, surveillance, security-services, platform-regulation/,
+      /encryption,\s+surveillance,\s+security-services,\s+platform-regulation/
     );
   });
 
