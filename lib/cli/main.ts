@@ -9,6 +9,7 @@ import { registerFeedsCommand } from './commands/feeds.ts';
 import { registerPollCommand } from './commands/poll.ts';
 import { runPollRound } from './commands/poll-all.ts';
 import { registerStartCommand } from './commands/start.ts';
+import { registerStoriesCommand } from './commands/stories.ts';
 import { registerSubscribersCommand } from './commands/subscribers.ts';
 import { errorLine } from './errors.ts';
 
@@ -36,6 +37,7 @@ export function buildProgram(options: ProgramOptions = {}): Command {
   registerClassifyCommand(program);
   registerEvalCommand(program);
   registerFeedsCommand(program, { resolve: options.resolve });
+  registerStoriesCommand(program);
   registerSubscribersCommand(program);
   registerDigestCommand(program);
   return program;

@@ -159,6 +159,30 @@ describe('feeds and poll --all commands', () => {
     expect(nextPoll).toBeLessThan(startedAt + 5 * 60_000);
   });
 
+  it('lists stored stories with filters and shows one with its sources and evidence', async () => {
+    const listed = await runCli(['stories', 'list', '--relevant', '--since', '1h']);
+    expect(listed.stdout).toMatch(/Home Secretary demands access to end-to-end/);
+    expect(listed.stdout).toMatch(/encryption \d\.\d\d/);
+    expect(listed.stdout).toMatch(/1 story first seen in the last 1h/);
+
+    const searched = await runCli(['stories', 'list', '--search', 'whatsapp WARRANT']);
+    const missed = await runCli(['stories', 'list', '--search', 'lottery']);
+    const byTopic = await runCli(['stories', 'list', '--topic', 'platform-regulation']);
+    expect(searched.stdout).toMatch(/Home Secretary/);
+    expect(missed.stdout).toBe('No stories first seen in the last 24h match.\n');
+    expect(byTopic.stdout).toMatch(/^No stories/);
+    const unknownTopic = await runCli(['stories', 'list', '--topic', 'crypto']);
+    expect(unknownTopic.stderr).toMatch(/--topic: unknown topic "crypto" \(choose from encryption, /);
+
+    const [story] = JSON.parse((await runCli(['stories', 'list', '--json'])).stdout) as { id: string }[];
+    const shown = await runCli(['stories', 'show', story?.id.slice(0, 10) ?? '']);
+    expect(shown.stdout).toMatch(/^Home Secretary demands access/);
+    expect(shown.stdout).toMatch(/sources\n {2}Wire {2}https:\/\/news\.example\/encryption-demand/);
+    expect(shown.stdout).toMatch(/encryption {2}\d\.\d\d\n {4}".+" in ".+"/);
+    const missing = await runCli(['stories', 'show', 'abcdef0123']);
+    expect(missing.stderr).toBe('error: UsageError: No story has the id abcdef0123.\n');
+  });
+
   it('says the machine looks offline when no feed could be reached, once per cause, and exits 1', async () => {
     for (const feed of await getAppContext().feeds.list()) await getAppContext().feeds.remove(feed.id);
     for (const name of ['One', 'Two']) {
