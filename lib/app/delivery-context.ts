@@ -71,6 +71,7 @@ function linkSigner(config: Config): DeliveryDependencies['linksFor'] {
       manageUrl: `${config.publicUrl}/manage?token=${manage}`,
       unsubscribeMailto: `mailto:unsubscribe@${senderDomain}?subject=unsubscribe%20${unsubscribe}`,
       listId: `Cipherwatch digests <digests.${senderDomain}>`,
+      publicUrl: config.publicUrl,
     };
   };
 }
