@@ -146,7 +146,7 @@ describe('subscribers and digest preview commands', () => {
       .commands.find((c) => c.name() === 'subscribers')
       ?.commands.find((c) => c.name() === 'add');
     expect(help?.helpInformation()).toMatch(
-      /encryption,\s+surveillance,\s+security-services,\s+platform-regulation/
+      /encryption,\s+surveillance,\s+security-services,\s+platform-regulation/,
     );
   });
 
@@ -178,7 +178,9 @@ describe('subscribers and digest preview commands', () => {
   it('lists subscribers with their schedule', async () => {
     const result = await runCli(['subscribers', 'list', '--data-dir', dataDir]);
 
-    expect(result.stdout).toMatch(/reader@example\.org\s+active\s+encryption,surveillance\s+weekly on Fridays/);
+    expect(result.stdout).toMatch(
+      /reader@example\.org\s+active\s+encryption,surveillance\s+weekly on Fridays/,
+    );
   });
 
   it('previews the digest a subscriber would get now, without sending it', async () => {
