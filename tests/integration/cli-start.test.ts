@@ -54,19 +54,19 @@ describe('cipherwatch start', () => {
 
     const added = await run(
       process.execPath,
-      [
-        cli,
-        'feeds',
-        'add',
-        'https://example.org/added.xml',
-        '--name',
-        'Added While Running',
-        '--data-dir',
-        dataDir,
-      ],
+      [cli, 'feeds', 'add', server.url('/added.xml'), '--name', 'Added While Running', '--data-dir', dataDir],
       { env },
     );
     expect(added.stdout).toMatch(/Added Added While Running/);
+
+    // poll --all while start runs: the round is run by poll --all itself, so every feed is counted.
+    const round = await run(process.execPath, [cli, 'poll', '--all', '--data-dir', dataDir], { env }).catch(
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(round.stdout).toMatch(/^2 feeds: 1 updated, 0 not modified, 1 failed/);
+    expect(round.stdout).toMatch(
+      /failed {2}Added While Running: FeedFetchError: The server answered 404 Not Found/,
+    );
 
     const second = await run(process.execPath, [cli, 'start', '--data-dir', dataDir], { env }).catch(
       (error: { code: number; stderr: string }) => error,
