@@ -1,5 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { Config } from '#lib/config.ts';
 
 /** A `--data-dir` that cannot be used as asked: missing for a read, or not a folder at all. */
 export class DataFolderError extends Error {
@@ -22,8 +23,12 @@ export type DataFolderUse = 'read' | 'create';
  * pointed at the user's own endpoints (LocalStack, a test's emulators), the data lives there and the
  * folder only holds the outbox, so nothing is checked.
  */
-export async function prepareDataFolder(dataDir: string, use: DataFolderUse): Promise<{ created: boolean }> {
-  if (process.env.AWS_ENDPOINT_URL_DYNAMODB && process.env.AWS_ENDPOINT_URL_SQS) return { created: false };
+export async function prepareDataFolder(
+  config: Pick<Config, 'dataDir' | 'aws'>,
+  use: DataFolderUse,
+): Promise<{ created: boolean }> {
+  const { dataDir } = config;
+  if (config.aws.endpoints.dynamodb && config.aws.endpoints.sqs) return { created: false };
   const found = await kindOf(dataDir);
   if (found === 'file') {
     throw new DataFolderError(dataDir, `${dataDir} is a file; --data-dir needs a folder.`);

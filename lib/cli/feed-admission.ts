@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
-import { isPrivateAddress, type Resolver, systemResolver } from '../feeds/address-guard.ts';
-import { type Feed, newFeed } from '../ingest/feed.ts';
+import { type Feed, newFeed } from '#lib/feeds/feed.ts';
+import { isPrivateAddress, type Resolver, systemResolver } from '#lib/reader/address-guard.ts';
 
 /** A feed refused at `feeds add` for the reason a poll would refuse it later. */
 export class FeedRefusedError extends Error {

@@ -1,5 +1,5 @@
-import type { Feed } from '../ingest/feed.ts';
-import { formatTable, relativeTime } from './table.ts';
+import { formatTable, relativeTime } from '#lib/cli/table.ts';
+import type { Feed } from '#lib/feeds/feed.ts';
 
 /** The width `feeds list` fits without --wide: a common terminal. */
 export const NARROW_WIDTH = 100;

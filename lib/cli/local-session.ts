@@ -1,9 +1,7 @@
-import { type AppContext, getAppContext, resetAppContext } from '../app/context.ts';
-import { resetDeliveryDependencies } from '../app/delivery-context.ts';
-import { getConfig } from '../config.ts';
-import { startLocalStack } from '../local/stack.ts';
-import { createTerminalLog, setLog } from '../log.ts';
-import { resolveDataDir } from './data-dir.ts';
+import { type App, createApp } from '#lib/app/create-app.ts';
+import { startLocalStack } from '#lib/local/stack.ts';
+import { createTerminalLog } from '#lib/log.ts';
+import { commandConfig } from './data-dir.ts';
 import { type DataFolderUse, prepareDataFolder } from './data-folder.ts';
 
 /**
@@ -13,21 +11,19 @@ import { type DataFolderUse, prepareDataFolder } from './data-folder.ts';
  */
 export async function withLocalData<T>(
   options: { dataDir?: string },
-  work: (context: AppContext) => Promise<T>,
+  work: (app: App) => Promise<T>,
   { use = 'read' }: { use?: DataFolderUse } = {},
 ): Promise<T> {
-  const dataDir = resolveDataDir(options);
-  setLog(createTerminalLog(getConfig().logLevel === 'info' ? 'warn' : getConfig().logLevel));
-  const { created } = await prepareDataFolder(dataDir, use);
-  if (created) process.stderr.write(`Created a new data folder at ${dataDir}.\n`);
-  const stack = await startLocalStack({ dataDir });
-  // The context is built for this data folder and these endpoints.
-  resetAppContext();
-  resetDeliveryDependencies();
+  const config = commandConfig(options);
+  const { created } = await prepareDataFolder(config, use);
+  if (created) process.stderr.write(`Created a new data folder at ${config.dataDir}.\n`);
+  const log = createTerminalLog(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const stack = await startLocalStack({ dataDir: config.dataDir, aws: config.aws });
+  const app = createApp(stack.configure(config), { log });
   try {
-    return await work(getAppContext());
+    return await work(app);
   } finally {
-    resetDeliveryDependencies();
+    app.close();
     await stack.stop();
   }
 }

@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import type { Resolver } from '../feeds/address-guard.ts';
-import { registerClassifyCommand } from './commands/classify.ts';
-import { registerDemoCommand } from './commands/demo.ts';
-import { registerDigestCommand } from './commands/digest.ts';
-import { registerEvalCommand } from './commands/eval.ts';
-import { registerFeedsCommand } from './commands/feeds.ts';
-import { registerPollCommand } from './commands/poll.ts';
-import { runPollRound } from './commands/poll-all.ts';
-import { registerStartCommand } from './commands/start.ts';
-import { registerStoriesCommand } from './commands/stories.ts';
-import { registerSubscribersCommand } from './commands/subscribers.ts';
+import { registerClassifyCommand } from '#lib/cli/commands/classify.ts';
+import { registerDemoCommand } from '#lib/cli/commands/demo.ts';
+import { registerDigestCommand } from '#lib/cli/commands/digest.ts';
+import { registerEvalCommand } from '#lib/cli/commands/eval.ts';
+import { registerFeedsCommand } from '#lib/cli/commands/feeds.ts';
+import { registerPollCommand } from '#lib/cli/commands/poll.ts';
+import { runPollRound } from '#lib/cli/commands/poll-all.ts';
+import { registerStartCommand } from '#lib/cli/commands/start.ts';
+import { registerStoriesCommand } from '#lib/cli/commands/stories.ts';
+import { registerSubscribersCommand } from '#lib/cli/commands/subscribers.ts';
+import type { Resolver } from '#lib/reader/address-guard.ts';
 import { errorLine } from './errors.ts';
 
 /** The version in package.json, the one `npm install` put on this machine. */

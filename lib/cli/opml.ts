@@ -1,5 +1,5 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
-import type { Feed } from '../ingest/feed.ts';
+import type { Feed } from '#lib/feeds/feed.ts';
 
 /** An outline that names a feed: what `feeds import` adds. */
 export interface OpmlFeed {

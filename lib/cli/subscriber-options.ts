@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { defaultTopicPackPath, loadTopicPack } from '../classify/topic-pack.ts';
-import { SubscriberInputError } from '../subscriptions/validate.ts';
-import { UsageError } from './errors.ts';
+import { defaultTopicPackPath, loadTopicPack } from '#lib/classify/topic-pack.ts';
+import { UsageError } from '#lib/cli/errors.ts';
+import { SubscriberInputError } from '#lib/subscriptions/validate.ts';
 
 /** The options `subscribers add` and `subscribers update` share, as Commander hands them over. */
 export interface SubscriberFlags {

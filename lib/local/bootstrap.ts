@@ -12,7 +12,7 @@ import {
   type QueueDefinition,
   TABLES,
   type TableDefinition,
-} from '../aws/resources.ts';
+} from '#lib/aws/resources.ts';
 
 /** Creates every table that does not exist yet, from the shared definitions. */
 export async function createTables(dynamodb: DynamoDBClient): Promise<string[]> {

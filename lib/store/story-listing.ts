@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Story } from '../stories/story.ts';
+import type { Story } from '#lib/stories/story.ts';
 
 type StoredStory = Story & { pk?: string; sk?: string; sourceFeedIds?: unknown; expiresAt?: unknown };
 

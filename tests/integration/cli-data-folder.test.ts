@@ -4,7 +4,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resetConfig } from '../../lib/config.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
 /** A loopback port nothing listens on, so a poll fails without leaving this machine. */
@@ -20,16 +19,8 @@ describe('the data folder', () => {
   let root: string;
 
   beforeAll(async () => {
+    // These commands start their own emulators on the folder, as a person's would (no endpoints given).
     root = await mkdtemp(path.join(tmpdir(), 'cipherwatch-folder-'));
-    // These commands start their own emulators on the folder, as a person's would.
-    delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
-    delete process.env.AWS_ENDPOINT_URL_SQS;
-    Object.assign(process.env, {
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: 'us-east-1',
-    });
-    resetConfig();
   });
 
   afterAll(async () => {
@@ -73,38 +64,29 @@ describe('the data folder', () => {
     const feedUrl = `http://127.0.0.1:${await closedPort()}/feed.xml`;
     const feedsFile = path.join(root, 'feeds.yaml');
     await writeFile(feedsFile, `feeds:\n  - { name: Local Desk, url: "${feedUrl}" }\n`);
-    process.env.CIPHERWATCH_FEEDS_FILE = feedsFile;
-    resetConfig();
-    try {
-      const first = await runCli(['poll', '--all', '--allow-private-networks', '--data-dir', dataDir]);
+    const env = { CIPHERWATCH_FEEDS_FILE: feedsFile };
+    {
+      const first = await runCli(['poll', '--all', '--allow-private-networks', '--data-dir', dataDir], env);
       expect(first.stderr).toContain(`Created a new data folder at ${dataDir}.`);
       expect(first.stderr).toContain(`Added 1 default feed from ${feedsFile}`);
       expect(first.stdout).toMatch(/^1 feed: 0 updated, 0 not modified, 1 failed/);
 
-      expect((await runCli(['feeds', 'remove', feedUrl, '--data-dir', dataDir])).failed).toBe(false);
-      const second = await runCli(['poll', '--all', '--data-dir', dataDir]);
+      expect((await runCli(['feeds', 'remove', feedUrl, '--data-dir', dataDir], env)).failed).toBe(false);
+      const second = await runCli(['poll', '--all', '--data-dir', dataDir], env);
       expect(second.stderr).not.toContain('default feed');
       expect(second.stdout).toBe('No enabled feeds to poll. Add one with: cipherwatch feeds add URL\n');
       expect(await readFile(path.join(dataDir, 'feeds-seeded'), 'utf8')).toMatch(/added 1 feeds/);
-    } finally {
-      delete process.env.CIPHERWATCH_FEEDS_FILE;
-      resetConfig();
     }
   });
 
   it('accepts an empty feeds file, and --no-default-feeds, as a way to start with no feeds', async () => {
     const emptyFile = path.join(root, 'empty.yaml');
     await writeFile(emptyFile, 'feeds: []\n');
-    process.env.CIPHERWATCH_FEEDS_FILE = emptyFile;
-    resetConfig();
-    try {
-      const empty = await runCli(['poll', '--all', '--data-dir', path.join(root, 'empty')]);
-      expect(empty.failed).toBe(false);
-      expect(empty.stdout).toMatch(/^No enabled feeds to poll/);
-    } finally {
-      delete process.env.CIPHERWATCH_FEEDS_FILE;
-      resetConfig();
-    }
+    const empty = await runCli(['poll', '--all', '--data-dir', path.join(root, 'empty')], {
+      CIPHERWATCH_FEEDS_FILE: emptyFile,
+    });
+    expect(empty.failed).toBe(false);
+    expect(empty.stdout).toMatch(/^No enabled feeds to poll/);
 
     const declined = await runCli([
       'poll',

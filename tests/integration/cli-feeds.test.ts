@@ -3,10 +3,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getAppContext } from '../../lib/app/context.ts';
-import { feedIdFor } from '../../lib/ingest/feed.ts';
+import { feedIdFor } from '#lib/feeds/feed.ts';
+import type { Resolver } from '#lib/reader/address-guard.ts';
 import { type FeedServer, startFeedServer } from '../helpers/feed-server.ts';
-import { useLocalStack } from '../helpers/local-stack.ts';
+import { lambdaEnvironment, useLocalStack } from '../helpers/local-stack.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { hoursAgo, rss2 } from '../helpers/sample-feeds.ts';
 
@@ -22,14 +22,18 @@ async function closedPort(): Promise<number> {
 }
 
 describe('feeds and poll --all commands', () => {
-  useLocalStack({
-    env: {
-      CIPHERWATCH_HOME: dataDir,
-      CIPHERWATCH_ALLOW_PRIVATE_NETWORKS: 'false',
-      CIPHERWATCH_POLL_INTERVAL_MINUTES: '1',
-      CIPHERWATCH_MAIL_TRANSPORT: 'outbox',
-    },
-  });
+  const stack = useLocalStack();
+  const cli = (args: string[], options: { resolve?: Resolver } = {}) =>
+    runCli(
+      args,
+      lambdaEnvironment(stack(), {
+        CIPHERWATCH_HOME: dataDir,
+        CIPHERWATCH_ALLOW_PRIVATE_NETWORKS: 'false',
+        CIPHERWATCH_POLL_INTERVAL_MINUTES: '1',
+        CIPHERWATCH_MAIL_TRANSPORT: 'outbox',
+      }),
+      options,
+    );
   let server: FeedServer;
 
   beforeAll(async () => {
@@ -54,19 +58,19 @@ describe('feeds and poll --all commands', () => {
   });
 
   it('refuses a feed on a private address at add time unless private networks are allowed', async () => {
-    const refused = await runCli(['feeds', 'add', server.url('/wire.xml')]);
+    const refused = await cli(['feeds', 'add', server.url('/wire.xml')]);
     expect(refused.failed).toBe(true);
     expect(refused.stderr).toMatch(
       /FeedRefusedError: .* points at 127\.0\.0\.1, a private or internal network/,
     );
 
-    const resolvedPrivate = await runCli(['feeds', 'add', 'https://intranet.example/feed.xml'], {
+    const resolvedPrivate = await cli(['feeds', 'add', 'https://intranet.example/feed.xml'], {
       resolve: async () => [{ address: '10.1.2.3', family: 4 }],
     });
     expect(resolvedPrivate.stderr).toMatch(/points at 10\.1\.2\.3/);
-    expect(await getAppContext().feeds.list()).toEqual([]);
+    expect(await stack().app.feeds.list()).toEqual([]);
 
-    const added = await runCli([
+    const added = await cli([
       'feeds',
       'add',
       server.url('/wire.xml'),
@@ -78,7 +82,7 @@ describe('feeds and poll --all commands', () => {
   });
 
   it('refuses a language that is not a BCP 47 tag and stores a valid one in canonical form', async () => {
-    const refused = await runCli([
+    const refused = await cli([
       'feeds',
       'add',
       'https://www.eff.org/rss/updates.xml',
@@ -87,31 +91,31 @@ describe('feeds and poll --all commands', () => {
     ]);
     expect(refused.stderr).toMatch(/InvalidLanguageError: "klingon" is not a language tag; use a BCP 47 tag/);
 
-    await runCli(['feeds', 'add', 'https://www.eff.org/rss/updates.xml', '--language', 'pt-br']);
-    const stored = await getAppContext().feeds.get(feedIdFor('https://www.eff.org/rss/updates.xml'));
+    await cli(['feeds', 'add', 'https://www.eff.org/rss/updates.xml', '--language', 'pt-br']);
+    const stored = await stack().app.feeds.get(feedIdFor('https://www.eff.org/rss/updates.xml'));
     expect(stored?.language).toBe('pt-BR');
   });
 
   it('recognises the same feed again whatever its case or tracking parameters', async () => {
-    const again = await runCli(['feeds', 'add', 'HTTPS://WWW.EFF.ORG/rss/updates.xml?utm_source=x']);
+    const again = await cli(['feeds', 'add', 'HTTPS://WWW.EFF.ORG/rss/updates.xml?utm_source=x']);
     expect(again.failed).toBe(true);
     expect(again.stderr).toMatch(/https:\/\/www\.eff\.org\/rss\/updates\.xml is already in the registry/);
   });
 
   it('lists feeds with their URL within 100 columns, and every column with --wide', async () => {
-    await runCli(['feeds', 'add', 'https://www.eff.org/rss/deeplinks.xml']);
-    const narrow = await runCli(['feeds', 'list']);
+    await cli(['feeds', 'add', 'https://www.eff.org/rss/deeplinks.xml']);
+    const narrow = await cli(['feeds', 'list']);
     expect(narrow.stdout).toMatch(/www\.eff\.org\/rss\/updates\.xml/);
     expect(narrow.stdout).toMatch(/www\.eff\.org\/rss\/deeplinks\.xml/);
     for (const line of narrow.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
 
-    const wide = await runCli(['feeds', 'list', '--wide']);
+    const wide = await cli(['feeds', 'list', '--wide']);
     expect(wide.stdout).toMatch(/failures/);
     expect(wide.stdout).toMatch(/https:\/\/www\.eff\.org\/rss\/updates\.xml/);
   });
 
   it('exports OPML 2.0 and imports it back without duplicates, adding only new feeds', async () => {
-    const exported = await runCli(['feeds', 'export']);
+    const exported = await cli(['feeds', 'export']);
     expect(exported.stdout).toMatch(/<opml version="2\.0">/);
     expect(exported.stdout).toMatch(/xmlUrl="https:\/\/www\.eff\.org\/rss\/updates\.xml" language="pt-BR"/);
 
@@ -121,29 +125,21 @@ describe('feeds and poll --all commands', () => {
       '<outline text="Folder"><outline text="Lawfare &amp; Co" xmlUrl="https://www.lawfaremedia.org/feed"/></outline></body>',
     );
     await writeFile(file, withNew);
-    const imported = await runCli(['feeds', 'import', file]);
+    const imported = await cli(['feeds', 'import', file]);
     expect(imported.stdout).toMatch(/1 feed added, 2 already in the registry, 1 refused/);
     expect(imported.stdout).toMatch(/refused\s+http:\/\/127\.0\.0\.1:\d+\/wire\.xml: FeedRefusedError/);
-    const names = (await getAppContext().feeds.list()).map((feed) => feed.name);
+    const names = (await stack().app.feeds.list()).map((feed) => feed.name);
     expect(names).toContain('Lawfare & Co');
   });
 
   it('runs the round itself, schedules the next poll by the configured interval and names the alerts it sent', async () => {
-    for (const feed of await getAppContext().feeds.list()) {
-      if (!feed.url.includes('127.0.0.1')) await getAppContext().feeds.remove(feed.id);
+    for (const feed of await stack().app.feeds.list()) {
+      if (!feed.url.includes('127.0.0.1')) await stack().app.feeds.remove(feed.id);
     }
-    await runCli([
-      'subscribers',
-      'add',
-      'desk@example.org',
-      '--topics',
-      'encryption',
-      '--frequency',
-      'instant',
-    ]);
+    await cli(['subscribers', 'add', 'desk@example.org', '--topics', 'encryption', '--frequency', 'instant']);
     const startedAt = Date.now();
 
-    const round = await runCli(['poll', '--all', '--allow-private-networks']);
+    const round = await cli(['poll', '--all', '--allow-private-networks']);
 
     expect(round.exitCode).toBe(0);
     expect(round.stdout).toMatch(/^1 feed: 1 updated, 0 not modified, 0 failed · 1 new story, 1 relevant/);
@@ -153,40 +149,40 @@ describe('feeds and poll --all commands', () => {
       ),
     );
     expect((await readdir(path.join(dataDir, 'outbox'))).filter((f) => f.endsWith('.eml'))).toHaveLength(1);
-    const [feed] = await getAppContext().feeds.list();
+    const [feed] = await stack().app.feeds.list();
     const nextPoll = Date.parse(feed?.nextPollAt ?? '');
     expect(nextPoll).toBeGreaterThanOrEqual(startedAt + 60_000);
     expect(nextPoll).toBeLessThan(startedAt + 5 * 60_000);
   });
 
   it('lists stored stories with filters and shows one with its sources and evidence', async () => {
-    const listed = await runCli(['stories', 'list', '--relevant', '--since', '1h']);
+    const listed = await cli(['stories', 'list', '--relevant', '--since', '1h']);
     expect(listed.stdout).toMatch(/Home Secretary demands access to end-to-end/);
     expect(listed.stdout).toMatch(/encryption \d\.\d\d/);
     expect(listed.stdout).toMatch(/1 story first seen in the last 1h/);
 
-    const searched = await runCli(['stories', 'list', '--search', 'whatsapp WARRANT']);
-    const missed = await runCli(['stories', 'list', '--search', 'lottery']);
-    const byTopic = await runCli(['stories', 'list', '--topic', 'platform-regulation']);
+    const searched = await cli(['stories', 'list', '--search', 'whatsapp WARRANT']);
+    const missed = await cli(['stories', 'list', '--search', 'lottery']);
+    const byTopic = await cli(['stories', 'list', '--topic', 'platform-regulation']);
     expect(searched.stdout).toMatch(/Home Secretary/);
     expect(missed.stdout).toBe('No stories first seen in the last 24h match.\n');
     expect(byTopic.stdout).toMatch(/^No stories/);
-    const unknownTopic = await runCli(['stories', 'list', '--topic', 'crypto']);
+    const unknownTopic = await cli(['stories', 'list', '--topic', 'crypto']);
     expect(unknownTopic.stderr).toMatch(/--topic: unknown topic "crypto" \(choose from encryption, /);
 
-    const [story] = JSON.parse((await runCli(['stories', 'list', '--json'])).stdout) as { id: string }[];
-    const shown = await runCli(['stories', 'show', story?.id.slice(0, 10) ?? '']);
+    const [story] = JSON.parse((await cli(['stories', 'list', '--json'])).stdout) as { id: string }[];
+    const shown = await cli(['stories', 'show', story?.id.slice(0, 10) ?? '']);
     expect(shown.stdout).toMatch(/^Home Secretary demands access/);
     expect(shown.stdout).toMatch(/sources\n {2}Wire {2}https:\/\/news\.example\/encryption-demand/);
     expect(shown.stdout).toMatch(/encryption {2}\d\.\d\d\n {4}".+" in ".+"/);
-    const missing = await runCli(['stories', 'show', 'abcdef0123']);
+    const missing = await cli(['stories', 'show', 'abcdef0123']);
     expect(missing.stderr).toBe('error: UsageError: No story has the id abcdef0123.\n');
   });
 
   it('says the machine looks offline when no feed could be reached, once per cause, and exits 1', async () => {
-    for (const feed of await getAppContext().feeds.list()) await getAppContext().feeds.remove(feed.id);
+    for (const feed of await stack().app.feeds.list()) await stack().app.feeds.remove(feed.id);
     for (const name of ['One', 'Two']) {
-      await runCli([
+      await cli([
         'feeds',
         'add',
         `http://127.0.0.1:${await closedPort()}/feed.xml`,
@@ -196,7 +192,7 @@ describe('feeds and poll --all commands', () => {
       ]);
     }
 
-    const round = await runCli(['poll', '--all', '--allow-private-networks']);
+    const round = await cli(['poll', '--all', '--allow-private-networks']);
 
     expect(round.exitCode).toBe(1);
     expect(round.stdout).toMatch(/2 feeds: 0 updated, 0 not modified, 2 failed/);

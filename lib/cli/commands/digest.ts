@@ -1,18 +1,14 @@
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import {
-  createDeliveryDependencies,
-  getDeliveryDependencies,
-  outboxDir,
-} from '../../app/delivery-context.ts';
-import { deliverJob } from '../../delivery/deliver.ts';
-import { previewDigest } from '../../delivery/preview.ts';
-import type { DeliveryJob } from '../../queue/messages.ts';
-import { subscriberIdFor } from '../../subscriptions/validate.ts';
-import { withDataDirOption } from '../data-dir.ts';
-import { UsageError } from '../errors.ts';
-import { withLocalData } from '../local-session.ts';
+import { outboxDir } from '#lib/app/create-app.ts';
+import { withDataDirOption } from '#lib/cli/data-dir.ts';
+import { UsageError } from '#lib/cli/errors.ts';
+import { withLocalData } from '#lib/cli/local-session.ts';
+import { deliverJob } from '#lib/delivery/deliver.ts';
+import { previewDigest } from '#lib/delivery/preview.ts';
+import type { DeliveryJob } from '#lib/jobs/messages.ts';
+import { subscriberIdFor } from '#lib/subscriptions/validate.ts';
 
 /** Parses "24h", "7d", "90m" into milliseconds. */
 export function parseDuration(text: string, option = '--window'): number {
@@ -51,8 +47,8 @@ export function registerDigestCommand(program: Command): void {
     const rendered = await withLocalData(options, async (context) => {
       const subscriber = await context.subscribers.get(subscriberIdFor(email));
       if (!subscriber) throw new UsageError(`${email} is not subscribed (see cipherwatch subscribers list).`);
-      // A preview never sends: the mailer is never reached, so any transport will do.
-      return previewDigest(subscriber, windowMs, createDeliveryDependencies(context, noMailer));
+      // A preview never sends or records: it reads the ledger and composes.
+      return previewDigest(subscriber, windowMs, context.delivery);
     });
     if (!rendered) {
       process.stdout.write(
@@ -86,7 +82,7 @@ export function registerDigestCommand(program: Command): void {
         window: { start, end: now.toISOString(), key: `manual:${start}/${now.toISOString()}` },
       };
       // The same claim, send and ledger as a scheduled digest, so none of these stories is sent twice.
-      const outcome = await deliverJob(job, getDeliveryDependencies());
+      const outcome = await deliverJob(job, context.delivery);
       const { config } = context;
       const where =
         config.mail.transport === 'outbox' ? `the outbox ${outboxDir(config)}` : config.mail.transport;
@@ -106,9 +102,3 @@ export function registerDigestCommand(program: Command): void {
     }
   });
 }
-
-const noMailer = {
-  kind: 'outbox' as const,
-  send: () => Promise.reject(new Error('a preview never sends')),
-  close: () => {},
-};

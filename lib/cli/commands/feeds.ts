@@ -1,16 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { Resolver } from '../../feeds/address-guard.ts';
-import { allowPrivateNetworksFromEnv } from '../../feeds/private-network-setting.ts';
-import { type Feed, feedIdFor } from '../../ingest/feed.ts';
-import { withDataDirOption } from '../data-dir.ts';
-import { describeError, UsageError } from '../errors.ts';
-import { admitFeed } from '../feed-admission.ts';
-import { formatFeedList } from '../feed-list.ts';
-import { InputFileError } from '../input-file.ts';
-import { withLocalData } from '../local-session.ts';
-import { feedsFromOpml, feedsToOpml } from '../opml.ts';
-import { plural } from '../round-summary.ts';
+import { withDataDirOption } from '#lib/cli/data-dir.ts';
+import { describeError, UsageError } from '#lib/cli/errors.ts';
+import { admitFeed } from '#lib/cli/feed-admission.ts';
+import { formatFeedList } from '#lib/cli/feed-list.ts';
+import { InputFileError } from '#lib/cli/input-file.ts';
+import { withLocalData } from '#lib/cli/local-session.ts';
+import { feedsFromOpml, feedsToOpml } from '#lib/cli/opml.ts';
+import { plural } from '#lib/cli/round-summary.ts';
+import { loadConfig } from '#lib/config.ts';
+import { type Feed, feedIdFor } from '#lib/feeds/feed.ts';
+import type { Resolver } from '#lib/reader/address-guard.ts';
 
 interface DataDirOptions {
   dataDir?: string;
@@ -26,7 +26,7 @@ export function registerFeedsCommand(program: Command, commandOptions: FeedsComm
   const feeds = program
     .command('feeds')
     .description('add, list, import, export, remove, enable or disable the feeds polled');
-  const allowPrivate = (flag: boolean | undefined) => flag === true || allowPrivateNetworksFromEnv();
+  const allowPrivate = (flag: boolean | undefined) => flag === true || loadConfig().allowPrivateNetworks;
 
   withDataDirOption(
     feeds

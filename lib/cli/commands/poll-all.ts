@@ -1,21 +1,21 @@
 import type { SQSRecord } from 'aws-lambda';
-import { getAppContext } from '../../app/context.ts';
-import { getDeliveryDependencies, outboxDir } from '../../app/delivery-context.ts';
-import type { Config } from '../../config.ts';
-import { type DeliveryOutcome, deliverJob } from '../../delivery/deliver.ts';
-import { alertJobs } from '../../delivery/enqueue-alerts.ts';
-import type { Feed } from '../../ingest/feed.ts';
-import { pollFeedBatch } from '../../ingest/poll-batch.ts';
-import type { PollOutcome } from '../../ingest/poll-feed.ts';
-import { startLocalPipeline } from '../../local/pipeline.ts';
-import { createTerminalLog, setLog } from '../../log.ts';
-import type { PollFeedJob } from '../../queue/messages.ts';
-import type { Story } from '../../stories/story.ts';
-import { resolveDataDir } from '../data-dir.ts';
-import { prepareDataFolder } from '../data-folder.ts';
-import { describeError } from '../errors.ts';
-import { createProgress } from '../progress.ts';
-import { formatPollSummary, offlineHint, plural, summarizePolls } from '../round-summary.ts';
+import { alertJobs } from '#lib/alerts/enqueue-alerts.ts';
+import { type App, outboxDir } from '#lib/app/create-app.ts';
+import { commandConfig } from '#lib/cli/data-dir.ts';
+import { prepareDataFolder } from '#lib/cli/data-folder.ts';
+import { describeError } from '#lib/cli/errors.ts';
+import { createProgress } from '#lib/cli/progress.ts';
+import { formatPollSummary, offlineHint, plural } from '#lib/cli/round-summary.ts';
+import type { Config } from '#lib/config.ts';
+import { type DeliveryOutcome, deliverJob } from '#lib/delivery/deliver.ts';
+import type { Feed } from '#lib/feeds/feed.ts';
+import { createPollFeedsHandler } from '#lib/handlers/poll-feeds.ts';
+import type { PollOutcome } from '#lib/ingest/poll-feed.ts';
+import { summarizePolls } from '#lib/ingest/poll-summary.ts';
+import type { PollFeedJob } from '#lib/jobs/messages.ts';
+import { startLocalPipeline } from '#lib/local/pipeline.ts';
+import { createTerminalLog } from '#lib/log.ts';
+import type { Story } from '#lib/stories/story.ts';
 import type { PollAllOptions } from './poll.ts';
 
 /** Feeds handed to the poll handler at once: the queue's batch size, so each batch looks like Lambda's. */
@@ -23,27 +23,30 @@ const BATCH_SIZE = 10;
 
 /**
  * `cipherwatch poll --all`: one full round run by this process. Every enabled feed goes through the
- * same batch function the poll-feeds Lambda runs, called directly rather than through the queue, and the
+ * same handler the poll-feeds Lambda runs, called directly rather than through the queue, and the
  * round's instant alerts go through the same delivery path (claim, send, ledger) the digests queue
  * drives. Nothing of the round passes through a queue, so a running `cipherwatch start` cannot take part
  * of it: the summary counts every feed of the round and names every alert it sent, and where.
  */
 export async function runPollRound(options: PollAllOptions & { dataDir?: string }): Promise<number> {
-  const dataDir = resolveDataDir(options);
-  if (options.allowPrivateNetworks) process.env.CIPHERWATCH_ALLOW_PRIVATE_NETWORKS = 'true';
-  setLog(createTerminalLog('error'));
-  const { created } = await prepareDataFolder(dataDir, 'create');
-  if (created) process.stderr.write(`Created a new data folder at ${dataDir}.\n`);
-  const pipeline = await startLocalPipeline({ dataDir, seed: options.defaultFeeds !== false });
+  const base = commandConfig(options);
+  const config = { ...base, allowPrivateNetworks: base.allowPrivateNetworks || options.allowPrivateNetworks };
+  const { created } = await prepareDataFolder(config, 'create');
+  if (created) process.stderr.write(`Created a new data folder at ${config.dataDir}.\n`);
+  const pipeline = await startLocalPipeline(config, {
+    dataDir: config.dataDir,
+    seed: options.defaultFeeds !== false,
+    overrides: { log: createTerminalLog('error') },
+  });
   try {
+    const { app } = pipeline;
     if (pipeline.seeded) {
       process.stderr.write(
         `Added ${plural(pipeline.seeded.added, 'default feed')} from ${pipeline.seeded.file} (once, on first use; ` +
           'cipherwatch feeds remove URL drops one).\n',
       );
     }
-    const context = getAppContext();
-    const feeds = (await context.feeds.list()).filter((feed) => feed.enabled);
+    const feeds = (await app.feeds.list()).filter((feed) => feed.enabled);
     if (feeds.length === 0) {
       process.stdout.write('No enabled feeds to poll. Add one with: cipherwatch feeds add URL\n');
       return 0;
@@ -51,15 +54,15 @@ export async function runPollRound(options: PollAllOptions & { dataDir?: string 
     const progress = createProgress('Polling', feeds.length);
     const newStories: Story[] = [];
     const outcomes: PollOutcome[] = [];
+    const handler = createPollFeedsHandler(app, (polled) => outcomes.push(...polled), {
+      alertNewStories: async (stories) => {
+        newStories.push(...stories);
+      },
+    });
     const lost: { feed: string; error: string }[] = [];
     for (let start = 0; start < feeds.length; start += BATCH_SIZE) {
       const batch = feeds.slice(start, start + BATCH_SIZE);
-      const { response, outcomes: polled } = await pollFeedBatch({ Records: batch.map(jobRecord) }, context, {
-        alertNewStories: async (stories) => {
-          newStories.push(...stories);
-        },
-      });
-      outcomes.push(...polled);
+      const response = await handler({ Records: batch.map(jobRecord) });
       for (const failure of response.batchItemFailures) {
         const feed = batch.find((f) => f.id === failure.itemIdentifier);
         lost.push({ feed: feed?.name ?? failure.itemIdentifier, error: 'could not be polled (see the log)' });
@@ -67,7 +70,7 @@ export async function runPollRound(options: PollAllOptions & { dataDir?: string 
       progress.advance(batch.length);
     }
     progress.finish();
-    const alerts = await deliverAlerts(newStories);
+    const alerts = await deliverAlerts(app, newStories);
 
     const summary = summarizePolls(outcomes);
     summary.polled += lost.length;
@@ -82,7 +85,7 @@ export async function runPollRound(options: PollAllOptions & { dataDir?: string 
             relevantByTopic: Object.fromEntries(summary.relevantByTopic),
             offline: offline !== undefined,
             alerts: alerts.map(({ email, outcome }) => ({ email, ...outcome })),
-            mail: mailDestination(context.config),
+            mail: mailDestination(app.config),
           },
           null,
           2,
@@ -93,7 +96,7 @@ export async function runPollRound(options: PollAllOptions & { dataDir?: string 
       for (const failure of summary.failures)
         process.stdout.write(`  failed  ${failure.feed}: ${failure.error}\n`);
       if (offline) process.stdout.write(`${offline}\n`);
-      process.stdout.write(formatAlerts(alerts, context.config));
+      process.stdout.write(formatAlerts(alerts, app.config));
     }
     return offline ? 1 : 0;
   } finally {
@@ -107,20 +110,18 @@ interface AlertReport {
 }
 
 /** Sends the round's instant alerts one by one through the delivery path; one failure never stops the rest. */
-async function deliverAlerts(stories: readonly Story[]): Promise<AlertReport[]> {
+async function deliverAlerts(app: App, stories: readonly Story[]): Promise<AlertReport[]> {
   if (stories.length === 0) return [];
-  const context = getAppContext();
   const jobs = await alertJobs({
     stories,
-    topics: context.classifier.pack.topics,
-    subscribers: context.subscribers,
+    topics: app.classifier.pack.topics,
+    subscribers: app.subscribers,
   });
-  const dependencies = getDeliveryDependencies();
   const reports: AlertReport[] = [];
   for (const job of jobs) {
-    const email = (await context.subscribers.get(job.subscriberId))?.email ?? job.subscriberId;
+    const email = (await app.subscribers.get(job.subscriberId))?.email ?? job.subscriberId;
     try {
-      reports.push({ email, outcome: await deliverJob(job, dependencies) });
+      reports.push({ email, outcome: await deliverJob(job, app.delivery) });
     } catch (error) {
       reports.push({ email, outcome: { status: 'failed', error: describeError(error) } });
     }
@@ -128,7 +129,7 @@ async function deliverAlerts(stories: readonly Story[]): Promise<AlertReport[]> 
   return reports;
 }
 
-/** "Sent 2 instant alerts (outbox /home/you/.cipherwatch/outbox): a@x (3 stories), b@y (1 story)" */
+/** "Sent 2 instant alerts via the outbox /home/you/.cipherwatch/outbox: a@x (3 stories), b@y (1 story)" */
 export function formatAlerts(alerts: readonly AlertReport[], config: Config): string {
   const sent = alerts.filter((alert) => alert.outcome.status === 'sent');
   const lines: string[] = [];
@@ -156,7 +157,7 @@ function mailDestination(config: Config): string {
     case 'smtp':
       return `SMTP (${new URL(config.mail.smtpUrl ?? 'smtp://unknown').host})`;
     case 'ses':
-      return `Amazon SES (${config.region})`;
+      return `Amazon SES (${config.aws.region})`;
   }
 }
 
@@ -178,6 +179,6 @@ function jobRecord(feed: Feed): SQSRecord {
     md5OfBody: '',
     eventSource: 'aws:sqs',
     eventSourceARN: 'cipherwatch:poll --all',
-    awsRegion: process.env.AWS_REGION ?? 'us-east-1',
+    awsRegion: 'local',
   };
 }

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
-import { truncate } from '../../feeds/clean-text.ts';
-import { scanStories } from '../../store/story-listing.ts';
-import type { Story } from '../../stories/story.ts';
-import { withDataDirOption } from '../data-dir.ts';
-import { UsageError } from '../errors.ts';
-import { withLocalData } from '../local-session.ts';
-import { plural } from '../round-summary.ts';
-import { formatTable } from '../table.ts';
-import { parseDuration } from './digest.ts';
+import { parseDuration } from '#lib/cli/commands/digest.ts';
+import { withDataDirOption } from '#lib/cli/data-dir.ts';
+import { UsageError } from '#lib/cli/errors.ts';
+import { withLocalData } from '#lib/cli/local-session.ts';
+import { plural } from '#lib/cli/round-summary.ts';
+import { formatTable } from '#lib/cli/table.ts';
+import { scanStories } from '#lib/store/story-listing.ts';
+import { truncate } from '#lib/stories/clean-text.ts';
+import type { Story } from '#lib/stories/story.ts';
 
 interface ListOptions {
   dataDir?: string;

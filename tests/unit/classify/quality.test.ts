@@ -2,10 +2,10 @@ import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createClassifier } from '../../../lib/classify/classifier.ts';
-import type { EvaluationReport } from '../../../lib/classify/evaluate.ts';
-import { loadTopicPack } from '../../../lib/classify/topic-pack.ts';
-import { runEval } from '../../../lib/cli/commands/eval.ts';
+import { createClassifier } from '#lib/classify/classifier.ts';
+import type { EvaluationReport } from '#lib/classify/evaluate.ts';
+import { loadTopicPack } from '#lib/classify/topic-pack.ts';
+import { runEval } from '#lib/cli/commands/eval.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const ownExamples = path.join(repoRoot, 'tests/fixtures/labelled/stories.jsonl');

@@ -6,7 +6,7 @@ import {
   renderDigest,
   SUBJECT_MAX,
 } from '../../../lib/digest/render.ts';
-import { makeStory, makeSubscriber } from './factories.ts';
+import { makeStory, makeSubscriber } from '../../helpers/factories.ts';
 
 const CONTEXT: RenderContext = {
   subscriber: makeSubscriber({ timeZone: 'Europe/London', deliveryHour: 8 }),

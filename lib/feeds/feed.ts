@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { canonicalize } from '#lib/stories/canonical-url.ts';
+
+/** The reason a feed's last poll failed, written for the person reading `feeds list`. */
+export interface FeedError {
+  name: string;
+  message: string;
+  at: string;
+}
+
+/** A feed in the registry, with the state polling keeps on it. */
+export interface Feed {
+  id: string;
+  url: string;
+  name: string;
+  language?: string | undefined;
+  enabled: boolean;
+  disabledReason?: string | undefined;
+  etag?: string | undefined;
+  lastModified?: string | undefined;
+  /** ISO UTC; the scheduler enqueues the feed once this has passed. */
+  nextPollAt: string;
+  consecutiveFailures: number;
+  /** ISO UTC of the first failure in the current run of failures. */
+  failingSince?: string | undefined;
+  lastError?: FeedError | undefined;
+  lastSuccessAt?: string | undefined;
+  lastPolledAt?: string | undefined;
+  createdAt: string;
+}
+
+/**
+ * The registry's id for a feed URL: a hash of its canonical form (scheme and host lower-cased, fragment
+ * and tracking parameters dropped), so the same feed added twice is recognised.
+ */
+export function feedIdFor(url: string): string {
+  return createHash('sha256').update(normalizeFeedUrl(url)).digest('hex').slice(0, 32);
+}
+
+/** A feed URL as the registry keys it; throws a readable error for anything but http(s). */
+export function normalizeFeedUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    throw new InvalidFeedUrlError(url, 'it is not a valid URL');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new InvalidFeedUrlError(url, 'only http and https feeds are supported');
+  }
+  if (parsed.username || parsed.password) {
+    throw new InvalidFeedUrlError(url, 'credentials in feed URLs would be stored in plain text');
+  }
+  return canonicalize(parsed);
+}
+
+export class InvalidFeedUrlError extends Error {
+  override name = 'InvalidFeedUrlError';
+  constructor(
+    readonly url: string,
+    reason: string,
+  ) {
+    super(`${JSON.stringify(url)} cannot be used as a feed: ${reason}.`);
+  }
+}
+
+/** A language tag that is not a well-formed BCP 47 tag for a language the platform knows. */
+export class InvalidLanguageError extends Error {
+  override name = 'InvalidLanguageError';
+  constructor(readonly tag: string) {
+    super(`${JSON.stringify(tag)} is not a language tag; use a BCP 47 tag such as en, de or pt-BR.`);
+  }
+}
+
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+
+/** The canonical BCP 47 form of a feed's language (`EN-gb` → `en-GB`); throws for anything else. */
+export function normalizeLanguageTag(tag: string): string {
+  let canonical: string;
+  try {
+    canonical = Intl.getCanonicalLocales(tag.trim())[0] ?? '';
+  } catch {
+    throw new InvalidLanguageError(tag);
+  }
+  // Well-formed is not enough ("klingon" is): the primary language must be one ICU can name.
+  if (!canonical || languageNames.of(new Intl.Locale(canonical).language) === undefined) {
+    throw new InvalidLanguageError(tag);
+  }
+  return canonical;
+}
+
+/** A new, enabled feed due for its first poll now. */
+export function newFeed(
+  input: { url: string; name?: string | undefined; language?: string | undefined },
+  now: Date,
+): Feed {
+  const url = normalizeFeedUrl(input.url);
+  return {
+    id: feedIdFor(url),
+    url,
+    name: input.name?.trim() || new URL(url).hostname,
+    language: input.language === undefined ? undefined : normalizeLanguageTag(input.language),
+    enabled: true,
+    nextPollAt: now.toISOString(),
+    consecutiveFailures: 0,
+    createdAt: now.toISOString(),
+  };
+}
