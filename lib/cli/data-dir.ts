@@ -10,6 +10,6 @@ export function withDataDirOption(command: Command): Command {
 }
 
 /** The configuration a command runs with: the environment, with `--data-dir` taking precedence. */
-export function commandConfig(options: { dataDir?: string }): Config {
+export function commandConfig(options: { dataDir?: string | undefined }): Config {
   return loadConfig(options.dataDir ? { dataDir: options.dataDir } : {});
 }

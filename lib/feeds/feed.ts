@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { canonicalize } from '#lib/stories/canonical-url.ts';
 
 /** The reason a feed's last poll failed, written for the person reading `feeds list`. */
 export interface FeedError {
@@ -51,7 +50,23 @@ export function normalizeFeedUrl(url: string): string {
   if (parsed.username || parsed.password) {
     throw new InvalidFeedUrlError(url, 'credentials in feed URLs would be stored in plain text');
   }
-  return canonicalize(parsed);
+  parsed.hash = '';
+  return withoutTracking(parsed).href;
+}
+
+// Parameters that say how a reader arrived at a link, never which feed it is. Story links have their
+// own, longer list in lib/stories; the registry sits before stories on the walk, so it keeps this one.
+const TRACKING_KEY = /^(utm_.*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|yclid|igshid)$/i;
+
+/** The URL without tracking parameters; the remaining ones keep their order and encoding. */
+function withoutTracking(url: URL): URL {
+  if (url.search === '') return url;
+  const kept = url.search
+    .slice(1)
+    .split('&')
+    .filter((pair) => pair !== '' && !TRACKING_KEY.test(pair.split('=', 1)[0] ?? ''));
+  url.search = kept.length === 0 ? '' : `?${kept.join('&')}`;
+  return url;
 }
 
 export class InvalidFeedUrlError extends Error {

@@ -121,10 +121,10 @@ export const systemResolver: Resolver = async (hostname) =>
  */
 export function createGuardedLookup(options: {
   allowPrivate: boolean;
-  resolve?: Resolver;
-  isPrivate?: (ip: string) => boolean;
+  resolve?: Resolver | undefined;
+  isPrivate?: ((ip: string) => boolean) | undefined;
   /** The feed URL named in errors. */
-  url?: string;
+  url?: string | undefined;
 }): GuardedLookup {
   const resolve = options.resolve ?? systemResolver;
   const isPrivate = options.isPrivate ?? isPrivateAddress;

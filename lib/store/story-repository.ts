@@ -6,6 +6,7 @@ import type { SaveResult, StoryStore, TopicIndexEntry } from '#lib/stories/story
 import { batchGet, batchWrite } from './batch.ts';
 import { conditionally } from './conditional.ts';
 import { queryAll } from './paging.ts';
+import { scanStories } from './story-listing.ts';
 
 const STORY_TTL_DAYS = 365;
 const INDEX_TTL_DAYS = 90;
@@ -73,6 +74,16 @@ export class StoryRepository implements StoryStore {
   }
 
   /** Full stories by id (missing ids are skipped). */
+  /** Stories first seen since a time, for `cipherwatch stories list`: a scan, never on a delivery path. */
+  listFirstSeenSince(since: Date): Promise<Story[]> {
+    return scanStories(this.client, this.table, { firstSeenSince: since });
+  }
+
+  /** Stories whose id starts with a prefix, for `cipherwatch stories show` given a short id. */
+  findByIdPrefix(prefix: string): Promise<Story[]> {
+    return scanStories(this.client, this.table, { idPrefix: prefix });
+  }
+
   async getMany(ids: readonly string[]): Promise<Story[]> {
     const items = await batchGet<StoryItem>(this.client, this.table, [...new Set(ids)].map(storyKey));
     return items.map(toStory);

@@ -212,7 +212,7 @@ describe('feed ingestion through the queues', () => {
   });
 
   it('recovers when the server does', async () => {
-    (server.feeds.get('/atom.xml') as { failWith?: number }).failWith = undefined;
+    (server.feeds.get('/atom.xml') as { failWith?: number | undefined }).failWith = undefined;
     await makeAllDue();
 
     await pollRound();

@@ -1,5 +1,4 @@
 import type { SQSRecord } from 'aws-lambda';
-import { alertJobs } from '#lib/alerts/enqueue-alerts.ts';
 import { type App, outboxDir } from '#lib/app/create-app.ts';
 import { commandConfig } from '#lib/cli/data-dir.ts';
 import { prepareDataFolder } from '#lib/cli/data-folder.ts';
@@ -7,15 +6,14 @@ import { describeError } from '#lib/cli/errors.ts';
 import { createProgress } from '#lib/cli/progress.ts';
 import { formatPollSummary, offlineHint, plural } from '#lib/cli/round-summary.ts';
 import type { Config } from '#lib/config.ts';
-import { type DeliveryOutcome, deliverJob } from '#lib/delivery/deliver.ts';
+import type { DeliveryOutcome } from '#lib/delivery/deliver.ts';
 import type { Feed } from '#lib/feeds/feed.ts';
-import { createPollFeedsHandler } from '#lib/handlers/poll-feeds.ts';
+import { type AlertDelivery, createPollFeedsHandler } from '#lib/handlers/poll-feeds.ts';
 import type { PollOutcome } from '#lib/ingest/poll-feed.ts';
 import { summarizePolls } from '#lib/ingest/poll-summary.ts';
 import type { PollFeedJob } from '#lib/jobs/messages.ts';
 import { startLocalPipeline } from '#lib/local/pipeline.ts';
 import { createTerminalLog } from '#lib/log.ts';
-import type { Story } from '#lib/stories/story.ts';
 import type { PollAllOptions } from './poll.ts';
 
 /** Feeds handed to the poll handler at once: the queue's batch size, so each batch looks like Lambda's. */
@@ -28,7 +26,7 @@ const BATCH_SIZE = 10;
  * drives. Nothing of the round passes through a queue, so a running `cipherwatch start` cannot take part
  * of it: the summary counts every feed of the round and names every alert it sent, and where.
  */
-export async function runPollRound(options: PollAllOptions & { dataDir?: string }): Promise<number> {
+export async function runPollRound(options: PollAllOptions): Promise<number> {
   const base = commandConfig(options);
   const config = { ...base, allowPrivateNetworks: base.allowPrivateNetworks || options.allowPrivateNetworks };
   const { created } = await prepareDataFolder(config, 'create');
@@ -52,12 +50,10 @@ export async function runPollRound(options: PollAllOptions & { dataDir?: string 
       return 0;
     }
     const progress = createProgress('Polling', feeds.length);
-    const newStories: Story[] = [];
     const outcomes: PollOutcome[] = [];
+    const delivered: AlertDelivery[] = [];
     const handler = createPollFeedsHandler(app, (polled) => outcomes.push(...polled), {
-      alertNewStories: async (stories) => {
-        newStories.push(...stories);
-      },
+      deliverAlertsNow: (deliveries) => delivered.push(...deliveries),
     });
     const lost: { feed: string; error: string }[] = [];
     for (let start = 0; start < feeds.length; start += BATCH_SIZE) {
@@ -70,7 +66,7 @@ export async function runPollRound(options: PollAllOptions & { dataDir?: string 
       progress.advance(batch.length);
     }
     progress.finish();
-    const alerts = await deliverAlerts(app, newStories);
+    const alerts = await withEmails(app, delivered);
 
     const summary = summarizePolls(outcomes);
     summary.polled += lost.length;
@@ -109,22 +105,16 @@ interface AlertReport {
   outcome: DeliveryOutcome | { status: 'failed'; error: string };
 }
 
-/** Sends the round's instant alerts one by one through the delivery path; one failure never stops the rest. */
-async function deliverAlerts(app: App, stories: readonly Story[]): Promise<AlertReport[]> {
-  if (stories.length === 0) return [];
-  const jobs = await alertJobs({
-    stories,
-    topics: app.classifier.pack.topics,
-    subscribers: app.subscribers,
-  });
+/** The round's alerts with their readers' addresses, for the summary. */
+async function withEmails(app: App, deliveries: readonly AlertDelivery[]): Promise<AlertReport[]> {
   const reports: AlertReport[] = [];
-  for (const job of jobs) {
-    const email = (await app.subscribers.get(job.subscriberId))?.email ?? job.subscriberId;
-    try {
-      reports.push({ email, outcome: await deliverJob(job, app.delivery) });
-    } catch (error) {
-      reports.push({ email, outcome: { status: 'failed', error: describeError(error) } });
-    }
+  for (const { subscriberId, outcome } of deliveries) {
+    const email = (await app.subscribers.get(subscriberId))?.email ?? subscriberId;
+    reports.push({
+      email,
+      outcome:
+        outcome.status === 'failed' ? { status: 'failed', error: describeError(outcome.error) } : outcome,
+    });
   }
   return reports;
 }

@@ -10,13 +10,13 @@ import { truncate } from '#lib/stories/clean-text.ts';
 import { storyIdFor } from '#lib/stories/normalize.ts';
 import { type ProcessedFeed, processFeed } from '#lib/stories/process.ts';
 
-/** What `poll --all` receives; the lead's local-stack round implements it and returns the exit code. */
+/** What `poll --all` receives; the local-stack round (poll-all.ts) implements it and returns the exit code. */
 export interface PollAllOptions {
   allowPrivateNetworks: boolean;
   json: boolean;
   dataDir?: string | undefined;
   /** False with --no-default-feeds: a new data folder starts without config/feeds.yaml. */
-  defaultFeeds?: boolean;
+  defaultFeeds?: boolean | undefined;
 }
 
 export interface PollCommandOptions {
@@ -48,7 +48,7 @@ interface PollFlags {
   json?: boolean;
   all?: boolean;
   allowPrivateNetworks?: boolean;
-  defaultFeeds?: boolean;
+  defaultFeeds?: boolean | undefined;
 }
 
 /**

@@ -5,7 +5,6 @@ import { UsageError } from '#lib/cli/errors.ts';
 import { withLocalData } from '#lib/cli/local-session.ts';
 import { plural } from '#lib/cli/round-summary.ts';
 import { formatTable } from '#lib/cli/table.ts';
-import { scanStories } from '#lib/store/story-listing.ts';
 import { truncate } from '#lib/stories/clean-text.ts';
 import type { Story } from '#lib/stories/story.ts';
 
@@ -44,14 +43,14 @@ export function registerStoriesCommand(program: Command): void {
     if (!Number.isInteger(limit) || limit < 1) {
       throw new UsageError(`--limit must be a whole number above 0 (got "${options.limit}").`);
     }
-    const found = await withLocalData(options, async ({ dynamodb, config, classifier }) => {
+    const found = await withLocalData(options, async ({ stories: repository, classifier }) => {
       const topicIds = classifier.pack.topics.map((topic) => topic.id);
       if (options.topic && !topicIds.includes(options.topic)) {
         throw new UsageError(
           `--topic: unknown topic "${options.topic}" (choose from ${topicIds.join(', ')})`,
         );
       }
-      return scanStories(dynamodb, config.tables.stories, { firstSeenSince: since });
+      return repository.listFirstSeenSince(since);
     });
     const words = (options.search ?? '').toLowerCase().split(/\s+/).filter(Boolean);
     const matching = found
@@ -100,10 +99,8 @@ export function registerStoriesCommand(program: Command): void {
         `"${id}" is not a story id (6 to 32 hexadecimal characters, see cipherwatch stories list).`,
       );
     }
-    const found = await withLocalData(options, async ({ dynamodb, config, stories: repository }) =>
-      prefix.length === 32
-        ? repository.getMany([prefix])
-        : scanStories(dynamodb, config.tables.stories, { idPrefix: prefix }),
+    const found = await withLocalData(options, async ({ stories: repository }) =>
+      prefix.length === 32 ? repository.getMany([prefix]) : repository.findByIdPrefix(prefix),
     );
     if (found.length === 0) throw new UsageError(`No story has the id ${id}.`);
     if (found.length > 1) {

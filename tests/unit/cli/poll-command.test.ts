@@ -1,12 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ClassifiableText, Classification } from '#lib/classify/types.ts';
 import { type PollCommandOptions, type PollReport, registerPollCommand } from '#lib/cli/commands/poll.ts';
 import { fixtureBytes } from '../../helpers/fixtures.ts';
 import { type LocalServer, startLocalServer } from '../../helpers/local-server.ts';
+import { describeWithShared, sharedPath } from '../../helpers/shared.ts';
 
 /** Stand-in for the topic classifier: a title mentioning "scanning" is about encryption. */
 const stubClassifier = () => ({
@@ -177,12 +177,10 @@ describe('cipherwatch poll --all', () => {
   });
 });
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const corpusRoot = path.resolve(repoRoot, '../shared/external/feedparser-tests/wellformed');
-const corpusExists = existsSync(corpusRoot);
-if (!corpusExists) console.log(`feedparser corpus not found at ${corpusRoot}: skipping the poll corpus run`);
+const corpusRoot = sharedPath('external/feedparser-tests/wellformed');
 
-describe.skipIf(!corpusExists)(
+describeWithShared(
+  'external/feedparser-tests/wellformed',
   'cipherwatch poll on the feedparser corpus (rss and atom10, served locally)',
   () => {
     it('succeeds on every feed but the one that declares entities', async () => {

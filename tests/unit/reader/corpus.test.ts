@@ -1,16 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FeedError } from '#lib/reader/errors.ts';
 import { fetchFeed } from '#lib/reader/fetch.ts';
 import { type ProcessedFeed, processFeed } from '#lib/stories/process.ts';
 import { type LocalServer, startLocalServer } from '../../helpers/local-server.ts';
+import { describeWithShared, sharedPath } from '../../helpers/shared.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const corpusRoot = path.resolve(repoRoot, '../shared/external/feedparser-tests/wellformed');
-const exists = existsSync(corpusRoot);
-if (!exists) console.log(`feedparser corpus not found at ${corpusRoot}: skipping the conformance run`);
+const corpusRoot = sharedPath('external/feedparser-tests/wellformed');
 
 const FOLDERS = ['rss', 'atom10'];
 const notClassified = () => ({ relevant: false, topics: [] });
@@ -58,91 +55,95 @@ function actualValue(outcome: ProcessedFeed, where: 'feed' | 'entry', field: Fie
   return undefined;
 }
 
-describe.skipIf(!exists)('feedparser conformance corpus (wellformed rss and atom10, served locally)', () => {
-  const cases = exists
-    ? FOLDERS.flatMap((folder) =>
-        readdirSync(path.join(corpusRoot, folder))
-          .filter((file) => file.endsWith('.xml'))
-          .sort()
-          .map((file) => readCase(folder, file)),
-      )
-    : [];
-  const byPath = new Map(cases.map((item) => [`/${item.name}`, item]));
-  const outcomes = new Map<string, ProcessedFeed | FeedError>();
-  let server: LocalServer;
+describeWithShared(
+  'external/feedparser-tests/wellformed',
+  'feedparser conformance corpus (wellformed rss and atom10, served locally)',
+  () => {
+    const cases = existsSync(corpusRoot)
+      ? FOLDERS.flatMap((folder) =>
+          readdirSync(path.join(corpusRoot, folder))
+            .filter((file) => file.endsWith('.xml'))
+            .sort()
+            .map((file) => readCase(folder, file)),
+        )
+      : [];
+    const byPath = new Map(cases.map((item) => [`/${item.name}`, item]));
+    const outcomes = new Map<string, ProcessedFeed | FeedError>();
+    let server: LocalServer;
 
-  beforeAll(async () => {
-    server = await startLocalServer((request, response) => {
-      const item = byPath.get(request.url ?? '');
-      if (item === undefined) {
-        response.writeHead(404);
-        response.end();
-        return;
+    beforeAll(async () => {
+      server = await startLocalServer((request, response) => {
+        const item = byPath.get(request.url ?? '');
+        if (item === undefined) {
+          response.writeHead(404);
+          response.end();
+          return;
+        }
+        response.writeHead(200, { 'content-type': 'application/xml', ...item.headers });
+        response.end(item.bytes);
+      });
+      for (const item of cases) {
+        const url = server.url(`/${item.name}`);
+        try {
+          const fetched = await fetchFeed(url, { allowPrivateNetworks: true });
+          if (fetched.status !== 'ok') throw new Error(`unexpected ${fetched.status}`);
+          const feed = { id: item.name, url: fetched.finalUrl, name: item.name };
+          outcomes.set(item.name, await processFeed(fetched.body, feed, notClassified, new Date()));
+        } catch (error) {
+          // Anything but a typed FeedError is a crash: let it fail the run loudly.
+          if (!(error instanceof FeedError))
+            throw new Error(`${item.name} crashed: ${String(error)}`, { cause: error });
+          outcomes.set(item.name, error);
+        }
       }
-      response.writeHead(200, { 'content-type': 'application/xml', ...item.headers });
-      response.end(item.bytes);
+    }, 120_000);
+
+    afterAll(async () => {
+      await server?.close();
     });
-    for (const item of cases) {
-      const url = server.url(`/${item.name}`);
-      try {
-        const fetched = await fetchFeed(url, { allowPrivateNetworks: true });
-        if (fetched.status !== 'ok') throw new Error(`unexpected ${fetched.status}`);
-        const feed = { id: item.name, url: fetched.finalUrl, name: item.name };
-        outcomes.set(item.name, await processFeed(fetched.body, feed, notClassified, new Date()));
-      } catch (error) {
-        // Anything but a typed FeedError is a crash: let it fail the run loudly.
-        if (!(error instanceof FeedError))
-          throw new Error(`${item.name} crashed: ${String(error)}`, { cause: error });
-        outcomes.set(item.name, error);
+
+    it('parses nearly every feed, and the rest fail with a typed FeedError', () => {
+      const failures = [...outcomes].filter(
+        (entry): entry is [string, FeedError] => entry[1] instanceof FeedError,
+      );
+      console.log(
+        `corpus: ${outcomes.size - failures.length} of ${outcomes.size} parsed` +
+          failures.map(([name, error]) => `\n  ${name}: ${error.name}: ${error.message}`).join(''),
+      );
+
+      expect(outcomes.size).toBe(cases.length);
+      expect(outcomes.size - failures.length).toBeGreaterThanOrEqual(Math.floor(cases.length * 0.98));
+    });
+
+    it('refuses the corpus feed that declares its own entities', () => {
+      expect(outcomes.get('rss/entity_in_doctype.xml')).toMatchObject({ name: 'FeedParseError' });
+    });
+
+    it('matches the simple title, link, language and id expectations of the corpus', () => {
+      const mismatches: string[] = [];
+      let checked = 0;
+      for (const item of cases) {
+        const expectation = simpleExpectation(item.expect);
+        const outcome = outcomes.get(item.name);
+        if (expectation === undefined || outcome === undefined || outcome instanceof FeedError) continue;
+        const [where, field, expected] = expectation;
+        if (where === 'feed' && field !== 'title' && field !== 'link' && field !== 'language') continue;
+        const actual = actualValue(outcome, where, field);
+        // Links come back in WHATWG form (host lowercased), which names the same resource.
+        const wanted = field === 'link' && URL.canParse(expected) ? new URL(expected).href : expected;
+        checked += 1;
+        if (actual !== wanted) {
+          mismatches.push(
+            `${item.name} ${where} ${field}: expected ${JSON.stringify(wanted)}, got ${JSON.stringify(actual)}`,
+          );
+        }
       }
-    }
-  }, 120_000);
+      console.log(
+        `corpus expectations: ${checked - mismatches.length} of ${checked} match\n  ${mismatches.join('\n  ')}`,
+      );
 
-  afterAll(async () => {
-    await server?.close();
-  });
-
-  it('parses nearly every feed, and the rest fail with a typed FeedError', () => {
-    const failures = [...outcomes].filter(
-      (entry): entry is [string, FeedError] => entry[1] instanceof FeedError,
-    );
-    console.log(
-      `corpus: ${outcomes.size - failures.length} of ${outcomes.size} parsed` +
-        failures.map(([name, error]) => `\n  ${name}: ${error.name}: ${error.message}`).join(''),
-    );
-
-    expect(outcomes.size).toBe(cases.length);
-    expect(outcomes.size - failures.length).toBeGreaterThanOrEqual(Math.floor(cases.length * 0.98));
-  });
-
-  it('refuses the corpus feed that declares its own entities', () => {
-    expect(outcomes.get('rss/entity_in_doctype.xml')).toMatchObject({ name: 'FeedParseError' });
-  });
-
-  it('matches the simple title, link, language and id expectations of the corpus', () => {
-    const mismatches: string[] = [];
-    let checked = 0;
-    for (const item of cases) {
-      const expectation = simpleExpectation(item.expect);
-      const outcome = outcomes.get(item.name);
-      if (expectation === undefined || outcome === undefined || outcome instanceof FeedError) continue;
-      const [where, field, expected] = expectation;
-      if (where === 'feed' && field !== 'title' && field !== 'link' && field !== 'language') continue;
-      const actual = actualValue(outcome, where, field);
-      // Links come back in WHATWG form (host lowercased), which names the same resource.
-      const wanted = field === 'link' && URL.canParse(expected) ? new URL(expected).href : expected;
-      checked += 1;
-      if (actual !== wanted) {
-        mismatches.push(
-          `${item.name} ${where} ${field}: expected ${JSON.stringify(wanted)}, got ${JSON.stringify(actual)}`,
-        );
-      }
-    }
-    console.log(
-      `corpus expectations: ${checked - mismatches.length} of ${checked} match\n  ${mismatches.join('\n  ')}`,
-    );
-
-    expect(checked).toBeGreaterThan(10);
-    expect(mismatches).toEqual([]);
-  });
-});
+      expect(checked).toBeGreaterThan(10);
+      expect(mismatches).toEqual([]);
+    });
+  },
+);
