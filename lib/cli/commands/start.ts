@@ -3,7 +3,7 @@ import { outboxDir } from '#lib/app/create-app.ts';
 import { commandConfig, withDataDirOption } from '#lib/cli/data-dir.ts';
 import { prepareDataFolder } from '#lib/cli/data-folder.ts';
 import { describeError, UsageError } from '#lib/cli/errors.ts';
-import { formatDeliverySummary, formatPollSummary, offlineHint } from '#lib/cli/round-summary.ts';
+import { formatDeliverySummary, formatPollSummary, offlineHint, plural } from '#lib/cli/round-summary.ts';
 import { createScheduleDigestsHandler, createSchedulePollsHandler } from '#lib/handlers/schedules.ts';
 import { summarizePolls } from '#lib/ingest/poll-summary.ts';
 import { type LocalPipeline, startLocalPipeline } from '#lib/local/pipeline.ts';
@@ -52,7 +52,7 @@ export function registerStartCommand(program: Command): void {
         `  feeds     ${feeds.filter((f) => f.enabled).length} enabled of ${feeds.length}, polled every ${config.pollIntervalMinutes} min`,
         ...(pipeline.seeded
           ? [
-              `            ${pipeline.seeded.added} default feeds added from ${pipeline.seeded.file} (first run only)`,
+              `            ${plural(pipeline.seeded.added, 'default feed')} added from ${pipeline.seeded.file} (first run only)`,
             ]
           : []),
         `  digests   checked hourly at :${String(DIGEST_MINUTE).padStart(2, '0')}`,
