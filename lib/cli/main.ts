@@ -6,7 +6,6 @@ import { registerDigestCommand } from '#lib/cli/commands/digest.ts';
 import { registerEvalCommand } from '#lib/cli/commands/eval.ts';
 import { registerFeedsCommand } from '#lib/cli/commands/feeds.ts';
 import { registerPollCommand } from '#lib/cli/commands/poll.ts';
-import { runPollRound } from '#lib/cli/commands/poll-all.ts';
 import { registerStartCommand } from '#lib/cli/commands/start.ts';
 import { registerStoriesCommand } from '#lib/cli/commands/stories.ts';
 import { registerSubscribersCommand } from '#lib/cli/commands/subscribers.ts';
@@ -33,7 +32,7 @@ export function buildProgram(options: ProgramOptions = {}): Command {
     .exitOverride();
   registerStartCommand(program);
   registerDemoCommand(program);
-  registerPollCommand(program, { runAll: runPollRound });
+  registerPollCommand(program);
   registerClassifyCommand(program);
   registerEvalCommand(program);
   registerFeedsCommand(program, { resolve: options.resolve });

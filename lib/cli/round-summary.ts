@@ -1,5 +1,6 @@
 import type { DeliveryOutcome } from '#lib/delivery/deliver.ts';
 import type { PollSummary } from '#lib/ingest/poll-summary.ts';
+import { plural } from '#lib/plural.ts';
 
 /** What to say when no feed of a round could be reached. */
 export const OFFLINE_HINT = 'No feed could be reached - is this machine offline?';
@@ -34,8 +35,4 @@ export function formatDeliverySummary(outcomes: readonly DeliveryOutcome[]): str
   if (count('already-sent')) parts.push(`${count('already-sent')} already sent`);
   if (count('skipped')) parts.push(`${count('skipped')} skipped`);
   return `${plural(outcomes.length, 'delivery', 'deliveries')}: ${parts.join(', ')}`;
-}
-
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString('en-GB')} ${count === 1 ? one : many}`;
 }

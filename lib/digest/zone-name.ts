@@ -1,16 +1,16 @@
+import { zonedFormatter } from '#lib/subscriptions/zoned-time.ts';
+
 /** English locales whose time-zone names carry the abbreviations readers there use (EST, AEDT, IST, SAST…). */
 const LOCALES = ['en-GB', 'en-US', 'en-AU', 'en-IN', 'en-ZA'] as const;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
 const localeForZone = new Map<string, string>();
 
 function nameIn(locale: string, ms: number, timeZone: string): string {
-  const key = `${locale} ${timeZone}`;
-  let formatter = formatters.get(key);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' });
-    formatters.set(key, formatter);
-  }
+  const formatter = zonedFormatter(
+    `zone-name ${locale}`,
+    timeZone,
+    (zone) => new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' }),
+  );
   return formatter.formatToParts(ms).find((part) => part.type === 'timeZoneName')?.value ?? timeZone;
 }
 

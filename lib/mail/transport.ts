@@ -35,15 +35,15 @@ export class MailConfigError extends Error {
   override name = 'MailConfigError';
 }
 
-function senderDomain(from: string): string {
-  const match = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from.trim());
-  return match?.[1]?.toLowerCase() ?? 'cipherwatch.invalid';
+/** The domain of a sender such as `Cipherwatch <digests@example.org>`, lower-cased; undefined if none. */
+export function senderDomain(from: string): string | undefined {
+  return /@([A-Za-z0-9.-]+)>?\s*$/.exec(from.trim())?.[1]?.toLowerCase();
 }
 
 /** A Message-ID derived from the idempotency key, so a resent message is recognisable as the same one. */
 export function messageIdFor(idempotencyKey: string, from: string): string {
   const hash = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
-  return `<${hash}@${senderDomain(from)}>`;
+  return `<${hash}@${senderDomain(from) ?? 'cipherwatch.invalid'}>`;
 }
 
 function checkedSmtpUrl(url: string): string {

@@ -47,6 +47,7 @@ describe('cipherwatch start', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  // Five CLI processes start one after another here; a busy 2-core machine needs more than the default.
   it('starts, polls, stops cleanly on SIGINT and keeps its data across a restart', async () => {
     const first = startCli(['start', '--data-dir', dataDir], env);
     await first.waitFor(/Cipherwatch is running/);
@@ -83,7 +84,7 @@ describe('cipherwatch start', () => {
     const feeds = JSON.parse(listed.stdout) as { name: string; lastSuccessAt?: string }[];
     expect(feeds.map((feed) => feed.name).sort()).toEqual(['Added While Running', 'Local Desk']);
     expect(feeds.find((feed) => feed.name === 'Local Desk')?.lastSuccessAt).toBeDefined();
-  });
+  }, 90_000);
 
   it('refuses a wrong configuration value with one line naming the variable', async () => {
     const result = await run(process.execPath, [cli, 'start', '--data-dir', dataDir], {

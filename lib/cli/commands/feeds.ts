@@ -7,9 +7,9 @@ import { formatFeedList } from '#lib/cli/feed-list.ts';
 import { InputFileError } from '#lib/cli/input-file.ts';
 import { withLocalData } from '#lib/cli/local-session.ts';
 import { feedsFromOpml, feedsToOpml } from '#lib/cli/opml.ts';
-import { plural } from '#lib/cli/round-summary.ts';
 import { loadConfig } from '#lib/config.ts';
 import { type Feed, feedIdFor } from '#lib/feeds/feed.ts';
+import { plural } from '#lib/plural.ts';
 import type { Resolver } from '#lib/reader/address-guard.ts';
 
 interface DataDirOptions {

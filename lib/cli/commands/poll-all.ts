@@ -4,7 +4,7 @@ import { commandConfig } from '#lib/cli/data-dir.ts';
 import { prepareDataFolder } from '#lib/cli/data-folder.ts';
 import { describeError } from '#lib/cli/errors.ts';
 import { createProgress } from '#lib/cli/progress.ts';
-import { formatPollSummary, offlineHint, plural } from '#lib/cli/round-summary.ts';
+import { formatPollSummary, offlineHint } from '#lib/cli/round-summary.ts';
 import type { Config } from '#lib/config.ts';
 import type { DeliveryOutcome } from '#lib/delivery/deliver.ts';
 import type { Feed } from '#lib/feeds/feed.ts';
@@ -14,7 +14,16 @@ import { summarizePolls } from '#lib/ingest/poll-summary.ts';
 import type { PollFeedJob } from '#lib/jobs/messages.ts';
 import { startLocalPipeline } from '#lib/local/pipeline.ts';
 import { createTerminalLog } from '#lib/log.ts';
-import type { PollAllOptions } from './poll.ts';
+import { plural } from '#lib/plural.ts';
+
+/** What `poll --all` receives; the local-stack round (poll-all.ts) implements it and returns the exit code. */
+export interface PollAllOptions {
+  allowPrivateNetworks: boolean;
+  json: boolean;
+  dataDir?: string | undefined;
+  /** False with --no-default-feeds: a new data folder starts without config/feeds.yaml. */
+  defaultFeeds?: boolean | undefined;
+}
 
 /** Feeds handed to the poll handler at once: the queue's batch size, so each batch looks like Lambda's. */
 const BATCH_SIZE = 10;

@@ -3,11 +3,12 @@ import { outboxDir } from '#lib/app/create-app.ts';
 import { commandConfig, withDataDirOption } from '#lib/cli/data-dir.ts';
 import { prepareDataFolder } from '#lib/cli/data-folder.ts';
 import { describeError, UsageError } from '#lib/cli/errors.ts';
-import { formatDeliverySummary, formatPollSummary, offlineHint, plural } from '#lib/cli/round-summary.ts';
+import { formatDeliverySummary, formatPollSummary, offlineHint } from '#lib/cli/round-summary.ts';
 import { createScheduleDigestsHandler, createSchedulePollsHandler } from '#lib/handlers/schedules.ts';
 import { summarizePolls } from '#lib/ingest/poll-summary.ts';
 import { type LocalPipeline, startLocalPipeline } from '#lib/local/pipeline.ts';
 import { createTerminalLog } from '#lib/log.ts';
+import { plural } from '#lib/plural.ts';
 
 /** Digest rounds run a few minutes past the hour, once every poll that began before it has written. */
 const DIGEST_MINUTE = 5;

@@ -3,8 +3,8 @@ import { parseDuration } from '#lib/cli/commands/digest.ts';
 import { withDataDirOption } from '#lib/cli/data-dir.ts';
 import { UsageError } from '#lib/cli/errors.ts';
 import { withLocalData } from '#lib/cli/local-session.ts';
-import { plural } from '#lib/cli/round-summary.ts';
 import { formatTable } from '#lib/cli/table.ts';
+import { plural } from '#lib/plural.ts';
 import { truncate } from '#lib/stories/clean-text.ts';
 import type { Story } from '#lib/stories/story.ts';
 
