@@ -220,6 +220,9 @@ describe('subscribers and digest preview commands', () => {
     const ledger = await stack().app.deliveries.ledger(subscriberIdFor('reader@example.org'));
     expect([...ledger.windows.values()].map((w) => w.status)).toEqual(['sent']);
     expect(ledger.sent.has('enc-1')).toBe(true);
+    // A digest sent by hand leaves the scheduled window the reader is owed as it was.
+    const reader = await stack().app.subscribers.get(subscriberIdFor('reader@example.org'));
+    expect(reader?.lastWindowEnd).toBeUndefined();
   });
 
   it('removes a subscriber, and says so when there is none', async () => {
