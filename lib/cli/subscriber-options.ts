@@ -18,12 +18,15 @@ export interface SubscriberFlags {
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const WEEKDAY_CHOICES = 'one of mon, tue, wed, thu, fri, sat, sun (or 0 for Sunday to 6 for Saturday)';
 
-/** The topic ids of the built-in pack, for help text; a broken pack is reported when a command runs. */
-function topicIdsForHelp(): string {
+/** The topic ids of the built-in pack (config/topics.yaml), the one every command classifies with. */
+export function builtInTopicIds(): string[] {
+  return loadTopicPack(defaultTopicPackPath).topics.map((topic) => topic.id);
+}
+
+/** The topic ids for help text; a broken pack is reported when a command runs, not in --help. */
+export function topicIdsForHelp(): string {
   try {
-    return loadTopicPack(defaultTopicPackPath)
-      .topics.map((topic) => topic.id)
-      .join(', ');
+    return builtInTopicIds().join(', ');
   } catch {
     return 'see config/topics.yaml';
   }

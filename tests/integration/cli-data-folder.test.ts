@@ -40,6 +40,23 @@ describe('the data folder', () => {
     expect(existsSync(mistyped)).toBe(false);
   });
 
+  it('refuses a mistaken subscribers add before creating anything', async () => {
+    const fresh = path.join(root, 'never-created');
+
+    const result = await runCli([
+      'subscribers',
+      'add',
+      'a@example.org',
+      '--topics',
+      'crypto',
+      '--data-dir',
+      fresh,
+    ]);
+
+    expect(result.stderr).toMatch(/^error: UsageError: --topics: unknown topic "crypto" \(choose from /);
+    expect(existsSync(fresh)).toBe(false);
+  });
+
   it('says in one line that a path which is a file cannot be the data folder', async () => {
     const file = path.join(root, 'notes.txt');
     await writeFile(file, 'not a folder');

@@ -3,6 +3,7 @@ import { parseDuration } from '#lib/cli/commands/digest.ts';
 import { withDataDirOption } from '#lib/cli/data-dir.ts';
 import { UsageError } from '#lib/cli/errors.ts';
 import { withLocalData } from '#lib/cli/local-session.ts';
+import { topicIdsForHelp } from '#lib/cli/subscriber-options.ts';
 import { formatTable } from '#lib/cli/table.ts';
 import { plural } from '#lib/plural.ts';
 import { truncate } from '#lib/stories/clean-text.ts';
@@ -31,7 +32,7 @@ export function registerStoriesCommand(program: Command): void {
     stories
       .command('list')
       .description('stories first seen recently, newest first, with their topics')
-      .option('--topic <id>', 'only stories on this topic')
+      .option('--topic <id>', `only stories on this topic: ${topicIdsForHelp()}`)
       .option('--since <duration>', 'first seen within this long, e.g. 90m, 24h or 7d', '24h')
       .option('--relevant', 'only stories on at least one topic')
       .option('--search <words>', 'only stories whose title or summary contains every word')

@@ -4,6 +4,7 @@ import { UsageError } from '#lib/cli/errors.ts';
 import { withLocalData } from '#lib/cli/local-session.ts';
 import {
   asOptionError,
+  builtInTopicIds,
   commaList,
   parseHour,
   parseMinScore,
@@ -35,25 +36,32 @@ export function registerSubscribersCommand(program: Command): void {
     const weekday = options.frequency === 'weekly' ? parseWeekday(options.weekday ?? 'mon') : undefined;
     const hour = parseHour(options.hour ?? '8');
     const minScore = options.minScore === undefined ? undefined : parseMinScore(options.minScore);
+    const input = {
+      email,
+      topics: commaList(options.topics),
+      frequency: options.frequency,
+      timeZone: options.timezone,
+      deliveryHour: hour,
+      deliveryWeekday: weekday,
+      filters: {
+        minScore,
+        includeKeywords: commaList(options.include),
+        excludeKeywords: commaList(options.exclude),
+      },
+    };
+    // Checked before the data folder is touched, so a typo never leaves a new, empty store behind.
+    try {
+      parseSubscriberInput(input, builtInTopicIds());
+    } catch (error) {
+      throw asOptionError(error);
+    }
     const subscriber = await withLocalData(
       options,
       ({ subscribers: repository, classifier }) =>
-        addSubscriber(
-          {
-            email,
-            topics: commaList(options.topics),
-            frequency: options.frequency,
-            timeZone: options.timezone,
-            deliveryHour: hour,
-            deliveryWeekday: weekday,
-            filters: {
-              minScore,
-              includeKeywords: commaList(options.include),
-              excludeKeywords: commaList(options.exclude),
-            },
-          },
-          { subscribers: repository, topicIds: classifier.pack.topics.map((topic) => topic.id) },
-        ).catch((error: unknown) => {
+        addSubscriber(input, {
+          subscribers: repository,
+          topicIds: classifier.pack.topics.map((topic) => topic.id),
+        }).catch((error: unknown) => {
           throw asOptionError(error);
         }),
       { use: 'create' },
