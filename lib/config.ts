@@ -62,6 +62,9 @@ const environmentSchema = z.object({
   DIGESTS_QUEUE_URL: httpUrl.optional(),
 });
 
+/** Variables whose values are secrets (or may carry credentials): errors name them, never echo them. */
+const SECRET_VARIABLES = new Set(['CIPHERWATCH_TOKEN_SECRET', 'SMTP_URL', 'CIPHERWATCH_ADMIN_API_KEY_HASH']);
+
 type Environment = z.infer<typeof environmentSchema>;
 
 export interface AwsSettings {
@@ -120,8 +123,11 @@ export function parseConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides =
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? 'environment');
     const got = env[variable];
+    // A secret's value must never reach a terminal or a log, not even a wrong one.
     const shown =
-      got === undefined ? '' : ` (got ${JSON.stringify(got.length > 40 ? `${got.slice(0, 40)}…` : got)})`;
+      got === undefined || SECRET_VARIABLES.has(variable)
+        ? ''
+        : ` (got ${JSON.stringify(got.length > 40 ? `${got.slice(0, 40)}…` : got)})`;
     throw new ConfigError(variable, `${variable} must be ${describeIssue(issue)}${shown}.`);
   }
   const e = parsed.data;

@@ -24,6 +24,7 @@ export function linkSigner(config: Config): DeliveryDependencies['linksFor'] {
       listId: `Cipherwatch digests <digests.${mailDomain}>`,
       feedbackUrlFor: (storyId: string, topicId: string) =>
         `${config.publicUrl}/feedback?token=${signToken({ subscriberId: subscriber.id, purpose: 'feedback', subject: `${storyId}#${topicId}` }, secret as string)}`,
+      publicUrl: config.publicUrl,
     };
   };
 }

@@ -4,6 +4,7 @@ import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import { zonedFormatter } from '#lib/subscriptions/zoned-time.ts';
 import type { Digest, DigestEntry, DigestSection } from './digest.ts';
 import { escapeHtml, oneLine, safeHttpUrl, shorten } from './html-text.ts';
+import { zoneAbbreviation } from './zone-name.ts';
 
 /** An email ready for a transport: subject, both bodies and the list headers. */
 export interface RenderedEmail {
@@ -26,6 +27,8 @@ export interface RenderContext {
   productName?: string | undefined;
   /** A signed "not relevant?" link for one story in one topic, when the deployment takes feedback. */
   feedbackUrlFor?: ((storyId: string, topicId: string) => string) | undefined;
+  /** Base of the web app; with it, "and N more" links to the topic's archive for the digest's window. */
+  publicUrl?: string | undefined;
 }
 
 /** The context cannot produce safe headers or links. */
@@ -87,13 +90,13 @@ const storyTimeFormat = (timeZone: string) =>
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
-    timeZoneName: 'short',
   });
 
 function formatWithZone(iso: string, timeZone: string): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return '';
-  return zonedFormatter('story-time', timeZone, storyTimeFormat).format(ms);
+  // The zone's abbreviation comes from the locale that knows it (AEDT, EST), not always en-GB's.
+  return `${zonedFormatter('story-time', timeZone, storyTimeFormat).format(ms)} ${zoneAbbreviation(ms, timeZone)}`;
 }
 
 function kindOf(digest: Digest, subscriber: Subscriber): DigestKind {
@@ -111,14 +114,25 @@ function listNames(names: readonly string[], max = names.length): string {
   return `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
 }
 
+/** Mail clients cut subjects near here; every subject fits, however many topics a digest covers. */
+export const SUBJECT_MAX = 78;
+
 function subjectFor(digest: Digest, kind: DigestKind, product: string): string {
   const names = digest.sections.map((section) => oneLine(section.topicName));
-  const shown = names.slice(0, SUBJECT_TOPICS);
-  const rest = names.length - shown.length;
-  const topics = rest > 0 ? `${shown.join(', ')} +${rest} more` : shown.join(', ');
   const count = digest.totalStories;
-  if (kind === 'alert') return `${product} alert: ${plural(count, 'new story', 'new stories')} on ${topics}`;
-  return `${product} ${kind}: ${plural(count, 'story', 'stories')} on ${topics}`;
+  const start =
+    kind === 'alert'
+      ? `${product} alert: ${plural(count, 'new story', 'new stories')} on `
+      : `${product} ${kind}: ${plural(count, 'story', 'stories')} on `;
+  // As many topic names as fit, the rest counted; a lone name too long for the line is shortened.
+  for (let shown = Math.min(names.length, SUBJECT_TOPICS); shown >= 1; shown--) {
+    const rest = names.length - shown;
+    const subject = `${start}${names.slice(0, shown).join(', ')}${rest > 0 ? ` +${rest} more` : ''}`;
+    if (subject.length <= SUBJECT_MAX) return subject;
+  }
+  const rest = names.length - 1;
+  const tail = rest > 0 ? ` +${rest} more` : '';
+  return `${start}${shorten(names[0] ?? '', Math.max(8, SUBJECT_MAX - start.length - tail.length))}${tail}`;
 }
 
 function hourLabel(hour: number): string {
@@ -159,7 +173,16 @@ function listIdHeader(listId: string, product: string): string {
 
 function moreLine(section: DigestSection, kind: DigestKind): string {
   const span = kind === 'alert' ? 'in this alert' : kind === 'weekly' ? 'this week' : 'in this period';
-  return `And ${plural(section.moreCount, 'more story', 'more stories')} on ${oneLine(section.topicName)} ${span}.`;
+  return `And ${plural(section.moreCount, 'more story', 'more stories')} on ${oneLine(section.topicName)} ${span}`;
+}
+
+/** The archive page listing every story of the section's topic in the digest's window. */
+function archiveUrl(section: DigestSection, digest: Digest, ctx: RenderContext): string | undefined {
+  if (!ctx.publicUrl || !digest.window) return undefined;
+  const query = new URLSearchParams({ since: digest.window.start, until: digest.window.end });
+  return safeHttpUrl(
+    `${ctx.publicUrl.replace(/\/+$/, '')}/topics/${encodeURIComponent(section.topicId)}?${query}`,
+  );
 }
 
 interface StoryText {
@@ -288,8 +311,14 @@ export function renderDigest(digest: Digest, ctx: RenderContext): RenderedEmail 
       text.push(...entryText(entry, timeZone, feedback));
     }
     if (section.moreCount > 0) {
-      html.push(`<p style="${STYLE.more}">${escapeHtml(moreLine(section, kind))}</p>`);
-      text.push(moreLine(section, kind), '');
+      const more = moreLine(section, kind);
+      const archive = archiveUrl(section, digest, ctx);
+      html.push(
+        archive
+          ? `<p style="${STYLE.more}">${escapeHtml(more)}: <a href="${escapeHtml(archive)}" style="${STYLE.link}">see them all</a>.</p>`
+          : `<p style="${STYLE.more}">${escapeHtml(more)}.</p>`,
+      );
+      text.push(archive ? `${more}: ${archive}` : `${more}.`, '');
     }
   }
 

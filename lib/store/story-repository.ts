@@ -6,7 +6,7 @@ import type { Story, StorySource } from '#lib/stories/story.ts';
 import type { SaveResult, StoryStore, TopicIndexEntry } from '#lib/stories/story-store.ts';
 import { batchGet, batchWrite } from './batch.ts';
 import { conditionally } from './conditional.ts';
-import { queryAll } from './paging.ts';
+import { queryAll, scanAll } from './paging.ts';
 
 const STORY_TTL_DAYS = 365;
 const INDEX_TTL_DAYS = 90;
@@ -88,6 +88,24 @@ export class StoryRepository implements StoryStore {
   }
 
   /** Full stories by id (missing ids are skipped). */
+  /** Stories first seen since a time, for `cipherwatch stories list`: a scan, never on a delivery path. */
+  listFirstSeenSince(since: Date): Promise<Story[]> {
+    return this.scanStories('firstSeenAt >= :value', since.toISOString());
+  }
+
+  /** Stories whose id starts with a prefix, for `cipherwatch stories show` given a short id. */
+  findByIdPrefix(prefix: string): Promise<Story[]> {
+    return this.scanStories('begins_with(id, :value)', prefix);
+  }
+
+  private async scanStories(condition: string, value: string): Promise<Story[]> {
+    const items = await scanAll<StoryItem>(this.client, this.table, {
+      FilterExpression: `sk = :story AND ${condition}`,
+      ExpressionAttributeValues: { ':story': 'STORY', ':value': value },
+    });
+    return items.map(toStory);
+  }
+
   async getMany(ids: readonly string[]): Promise<Story[]> {
     const items = await batchGet<StoryItem>(this.client, this.table, [...new Set(ids)].map(storyKey));
     return items.map(toStory);

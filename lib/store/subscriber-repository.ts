@@ -47,15 +47,23 @@ export class SubscriberRepository implements SubscriberStore {
 
   /**
    * Writes a subscriber's whole record (sign-up, confirm, settings, pause, unsubscribe), placed in the
-   * schedule index when active. `expiresAt` (epoch seconds) makes the item expire, for pending sign-ups.
+   * schedule index when active. `expiresAt` (epoch seconds) makes the item expire, for pending sign-ups;
+   * `mustExist` refuses to create one (an operator's update of someone not subscribed). False when refused.
    */
-  async replace(subscriber: Subscriber, nextDigestAt: string | undefined, expiresAt?: number): Promise<void> {
+  replace(
+    subscriber: Subscriber,
+    nextDigestAt: string | undefined,
+    options: { expiresAt?: number; mustExist?: boolean } = {},
+  ): Promise<boolean> {
     const item = toItem(subscriber, nextDigestAt);
-    await this.client.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: expiresAt === undefined ? item : { ...item, expiresAt },
-      }),
+    return conditionally(
+      this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: options.expiresAt === undefined ? item : { ...item, expiresAt: options.expiresAt },
+          ...(options.mustExist ? { ConditionExpression: 'attribute_exists(id)' } : {}),
+        }),
+      ),
     );
   }
 

@@ -74,7 +74,7 @@ export async function signUp(
     createdAt: now.toISOString(),
   };
   const expiresAt = new Date(now.getTime() + CONFIRM_TOKEN_TTL_MS);
-  await deps.subscribers.replace(pending, undefined, Math.floor(expiresAt.getTime() / 1000));
+  await deps.subscribers.replace(pending, undefined, { expiresAt: Math.floor(expiresAt.getTime() / 1000) });
   const token = signToken({ subscriberId: id, purpose: 'confirm', expiresAt }, secret);
   await sendLimited(pending, renderConfirmationMail(`${deps.publicUrl}/confirm?token=${token}`), deps);
   return { kind: 'accepted' };

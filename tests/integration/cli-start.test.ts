@@ -49,6 +49,7 @@ describe('cipherwatch start', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  // Five CLI processes start one after another here; a busy 2-core machine needs more than the default.
   it('starts, polls, stops cleanly on SIGINT and keeps its data across a restart', async () => {
     const first = startCli(['start', '--data-dir', dataDir], env);
     await first.waitFor(/Cipherwatch is running/);
@@ -61,19 +62,19 @@ describe('cipherwatch start', () => {
 
     const added = await run(
       process.execPath,
-      [
-        cli,
-        'feeds',
-        'add',
-        'https://example.org/added.xml',
-        '--name',
-        'Added While Running',
-        '--data-dir',
-        dataDir,
-      ],
+      [cli, 'feeds', 'add', server.url('/added.xml'), '--name', 'Added While Running', '--data-dir', dataDir],
       { env },
     );
     expect(added.stdout).toMatch(/Added Added While Running/);
+
+    // poll --all while start runs: the round is run by poll --all itself, so every feed is counted.
+    const round = await run(process.execPath, [cli, 'poll', '--all', '--data-dir', dataDir], { env }).catch(
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(round.stdout).toMatch(/^2 feeds: 1 updated, 0 not modified, 1 failed/);
+    expect(round.stdout).toMatch(
+      /failed {2}Added While Running: FeedFetchError: The server answered 404 Not Found/,
+    );
 
     const second = await run(process.execPath, [cli, 'start', '--data-dir', dataDir], { env }).catch(
       (error: { code: number; stderr: string }) => error,
@@ -90,7 +91,7 @@ describe('cipherwatch start', () => {
     const feeds = JSON.parse(listed.stdout) as { name: string; lastSuccessAt?: string }[];
     expect(feeds.map((feed) => feed.name).sort()).toEqual(['Added While Running', 'Local Desk']);
     expect(feeds.find((feed) => feed.name === 'Local Desk')?.lastSuccessAt).toBeDefined();
-  });
+  }, 90_000);
 
   it('refuses a wrong configuration value with one line naming the variable', async () => {
     const result = await run(process.execPath, [cli, 'start', '--data-dir', dataDir], {

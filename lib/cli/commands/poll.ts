@@ -44,6 +44,7 @@ interface PollFlags {
   json?: boolean;
   all?: boolean;
   allowPrivateNetworks?: boolean;
+  defaultFeeds?: boolean | undefined;
 }
 
 /**
@@ -64,6 +65,7 @@ export function registerPollCommand(program: Command, options: PollCommandOption
       'with --all: folder for local data (default: $CIPHERWATCH_HOME or ./.cipherwatch)',
     )
     .option('--allow-private-networks', 'allow feeds on loopback and private networks (local testing only)')
+    .option('--no-default-feeds', 'with --all on a new data folder: start without the default feeds')
     .action(async (url: string | undefined, flags: PollFlags) => {
       const json = flags.json === true;
       try {
@@ -71,7 +73,12 @@ export function registerPollCommand(program: Command, options: PollCommandOption
         if (flags.all) {
           if (url !== undefined) throw new UsageError('give either a feed URL or --all, not both');
           const runAll = options.runAll ?? runPollRound;
-          process.exitCode = await runAll({ allowPrivateNetworks, json, dataDir: flags.dataDir });
+          process.exitCode = await runAll({
+            allowPrivateNetworks,
+            json,
+            dataDir: flags.dataDir,
+            defaultFeeds: flags.defaultFeeds,
+          });
           return;
         }
         if (url === undefined) throw new UsageError('give the URL of a feed to poll, or --all');

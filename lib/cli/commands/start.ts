@@ -5,13 +5,15 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type App, outboxDir } from '#lib/app/create-app.ts';
 import { withDataDirOption } from '#lib/cli/data-dir.ts';
+import { prepareDataFolder } from '#lib/cli/data-folder.ts';
 import { describeError, UsageError } from '#lib/cli/errors.ts';
-import { formatDeliverySummary, formatPollSummary } from '#lib/cli/round-summary.ts';
+import { formatDeliverySummary, formatPollSummary, offlineHint } from '#lib/cli/round-summary.ts';
 import { loadConfig } from '#lib/config.ts';
 import { createScheduleDigestsHandler, createSchedulePollsHandler } from '#lib/handlers/schedules.ts';
 import { summarizePolls } from '#lib/ingest/poll-summary.ts';
 import { type LocalPipeline, startLocalPipeline } from '#lib/local/pipeline.ts';
 import { createTerminalLog } from '#lib/log.ts';
+import { plural } from '#lib/plural.ts';
 import { createWebApp } from '#lib/web/app.ts';
 import { webDependencies } from '#lib/web/wiring.ts';
 
@@ -25,18 +27,24 @@ export function registerStartCommand(program: Command): void {
       .description(
         'run the whole pipeline locally: emulators, schedules, queue consumers and the web app (Ctrl-C stops)',
       )
-      .option('--port <port>', 'port for the web app (default: $CIPHERWATCH_PORT or 3000)', parsePort),
-  ).action(async (options: { dataDir?: string; port?: number }) => {
+      .option('--port <port>', 'port for the web app (default: $CIPHERWATCH_PORT or 3000)', parsePort)
+      .option('--no-default-feeds', 'on a new data folder: start without the default feeds'),
+  ).action(async (options: { dataDir?: string; port?: number; defaultFeeds?: boolean }) => {
     const config = loadConfig({
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(options.port ? { port: options.port } : {}),
     });
     const dataDir = config.dataDir;
+    const { created } = await prepareDataFolder(config, 'create');
     // The cycle lines say what happened; a feed's failure is in its round's count and in `feeds list`.
     const log = createTerminalLog(config.logLevel === 'info' ? 'error' : config.logLevel);
     const say = (line: string) => process.stdout.write(`${new Date().toTimeString().slice(0, 8)}  ${line}\n`);
 
-    const pipeline = await startLocalPipeline(config, { dataDir, overrides: { log } });
+    const pipeline = await startLocalPipeline(config, {
+      dataDir,
+      seed: options.defaultFeeds !== false,
+      overrides: { log },
+    });
     if (pipeline.stack.borrowedFrom !== undefined) {
       await pipeline.stop();
       throw new UsageError(
@@ -60,10 +68,15 @@ export function registerStartCommand(program: Command): void {
       [
         'Cipherwatch is running.',
         `  web       ${web.url}${web.url === config.publicUrl ? '' : ` (links in emails: ${config.publicUrl})`}`,
-        `  data      ${dataDir}`,
+        `  data      ${dataDir}${created ? ' (new)' : ''}`,
         `  DynamoDB  ${pipeline.stack.dynamodbEndpoint}${pipeline.stack.ownsEmulators ? ' (dynalite)' : ''}`,
         `  SQS       ${pipeline.stack.sqsEndpoint}${pipeline.stack.ownsEmulators ? ' (fauxqs)' : ''}`,
         `  feeds     ${feeds.filter((f) => f.enabled).length} enabled of ${feeds.length}, polled every ${config.pollIntervalMinutes} min`,
+        ...(pipeline.seeded
+          ? [
+              `            ${plural(pipeline.seeded.added, 'default feed')} added from ${pipeline.seeded.file} (first run only)`,
+            ]
+          : []),
         `  digests   checked hourly at :${String(DIGEST_MINUTE).padStart(2, '0')}`,
         `  mail      ${mail}`,
         'Press Ctrl-C to stop.',
@@ -130,6 +143,8 @@ function startSchedules(pipeline: LocalPipeline, pollMinutes: number, say: (line
         const summary = summarizePolls(pipeline.takePolls());
         const hint = summary.failed ? ' (see cipherwatch feeds list)' : '';
         say(`poll round  ${formatPollSummary(summary)}${hint}`);
+        const offline = offlineHint(summary);
+        if (offline) say(offline);
       }
     } catch (error) {
       say(`poll round failed: ${describeError(error)}`);

@@ -166,7 +166,7 @@ describe('cipherwatch poll --all', () => {
 
     const { exitCode } = await runPoll(['--all', '--json', '--allow-private-networks'], { runAll });
 
-    expect(runAll).toHaveBeenCalledWith({ allowPrivateNetworks: true, json: true });
+    expect(runAll).toHaveBeenCalledWith({ allowPrivateNetworks: true, json: true, defaultFeeds: true });
     expect(exitCode).toBe(3);
   });
 });
