@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { featureHash } from './features.ts';
+
+/** Where `npm run train` writes the model and where the classifier looks for it, beside the topic pack. */
+export const defaultModelPath = fileURLToPath(new URL('../../config/classifier-model.json', import.meta.url));
+export const modelFileName = 'classifier-model.json';
+export const modelFormat = 'cipherwatch-classifier-model';
+export const modelVersion = 1;
+
+/** The output that says "relevant or not"; every other output is a topic id. */
+export const relevantOutput = 'relevant';
+
+const figures = z.object({ precision: z.number(), recall: z.number(), f1: z.number() });
+
+const outputSchema = z.object({
+  id: z.string(),
+  bias: z.number(),
+  /** Probability at or above which the output says yes. */
+  threshold: z.number().min(0).max(1),
+  crossValidation: z.object({
+    lambdas: z.array(z.object({ lambda: z.number(), averagePrecision: z.number() })),
+    lambda: z.number(),
+    threshold: figures.extend({ rule: z.string() }),
+  }),
+});
+
+const modelSchema = z.object({
+  format: z.literal(modelFormat),
+  version: z.literal(modelVersion),
+  trainedWith: z.object({
+    seed: z.number(),
+    folds: z.number(),
+    precisionTarget: z.number(),
+    packSha256: z.string(),
+    sources: z.array(z.object({ name: z.string(), items: z.number(), sha256: z.string() })),
+  }),
+  outputs: z.array(outputSchema).min(1),
+  /** Out-of-fold figures of the whole verdict ("relevant or not") with the thresholds above. */
+  crossValidated: figures,
+  features: z.array(z.string()),
+  /** One row per feature: its weight for each output, in `outputs` order. */
+  weights: z.array(z.array(z.number())),
+});
+
+export type ModelFile = z.infer<typeof modelSchema>;
+export type ModelOutput = z.infer<typeof outputSchema>;
+
+/** A model file that cannot be used; the message names the file. */
+export class ModelFileError extends Error {
+  override name = 'ModelFileError';
+  constructor(
+    message: string,
+    readonly file: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A model ready to score: feature hashes to rows of weights, one column per output. */
+export interface LinearModel {
+  readonly file: ModelFile;
+  readonly outputIds: readonly string[];
+  /** Row index of each feature hash. */
+  readonly rows: ReadonlyMap<number, number>;
+  /** Row-major weights: `weights[row * outputIds.length + output]`. */
+  readonly weights: Float64Array;
+  readonly biases: Float64Array;
+  readonly thresholds: Float64Array;
+  /** The name of the feature in a row, for explanations. */
+  readonly names: readonly string[];
+}
+
+/** Validates a parsed model file and indexes it by feature hash. */
+export function compileModel(raw: unknown, fileLabel: string): LinearModel {
+  const parsed = modelSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') || 'top level';
+    throw new ModelFileError(
+      `${fileLabel}: not a Cipherwatch classifier model (${where}: ${issue?.message}); run \`npm run train\` to rebuild it`,
+      fileLabel,
+    );
+  }
+  const file = parsed.data;
+  const width = file.outputs.length;
+  const rows = new Map<number, number>();
+  const weights = new Float64Array(file.features.length * width);
+  file.features.forEach((name, row) => {
+    const weightRow = file.weights[row];
+    if (weightRow?.length !== width)
+      throw new ModelFileError(
+        `${fileLabel}: feature "${name}" has ${weightRow?.length ?? 0} weights, expected ${width}`,
+        fileLabel,
+      );
+    const hash = featureHash(name);
+    // Two names with one hash would silently share weights; the trainer never writes such a pair.
+    if (rows.has(hash))
+      throw new ModelFileError(`${fileLabel}: features collide on hash (${name})`, fileLabel);
+    rows.set(hash, row);
+    weightRow.forEach((weight, output) => {
+      weights[row * width + output] = weight;
+    });
+  });
+  return {
+    file,
+    outputIds: file.outputs.map((output) => output.id),
+    rows,
+    weights,
+    biases: Float64Array.from(file.outputs, (output) => output.bias),
+    thresholds: Float64Array.from(file.outputs, (output) => output.threshold),
+    names: file.features,
+  };
+}
+
+/** Reads the model beside a topic pack; undefined when there is none (the classifier then runs on rules alone). */
+export function loadModelBeside(topicPackPath: string): LinearModel | undefined {
+  const modelPath = path.join(path.dirname(topicPackPath), modelFileName);
+  let text: string;
+  try {
+    text = readFileSync(modelPath, 'utf8');
+  } catch (cause) {
+    if (cause instanceof Error && 'code' in cause && cause.code === 'ENOENT') return undefined;
+    throw new ModelFileError(`${modelPath}: cannot read the classifier model`, modelPath);
+  }
+  const label = path.relative(process.cwd(), modelPath) || modelPath;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new ModelFileError(`${label}: not valid JSON; run \`npm run train\` to rebuild it`, label);
+  }
+  return compileModel(raw, label);
+}
+
+export const sigmoid = (margin: number): number => 1 / (1 + Math.exp(-margin));
