@@ -35,6 +35,11 @@ export interface TrainingSettings {
   lambda: number;
   epochs: number;
   seed: number;
+  /**
+   * Features hidden from a share of the steps (inverted dropout): the rule features, so the model cannot
+   * lean on the topic pack alone and its word features learn to stand, and to object, by themselves.
+   */
+  dropout?: { features: Uint8Array; rate: number } | undefined;
 }
 
 const initialRate = 0.5;
@@ -48,8 +53,9 @@ export function trainLogistic(
   examples: readonly SparseVector[],
   labels: Uint8Array,
   featureCount: number,
-  { lambda, epochs, seed }: TrainingSettings,
+  { lambda, epochs, seed, dropout }: TrainingSettings,
 ): LogisticModel {
+  const keptScale = dropout ? 1 / (1 - dropout.rate) : 1;
   const raw = new Float64Array(featureCount);
   let scale = 1;
   let bias = 0;
@@ -61,16 +67,23 @@ export function trainLogistic(
     for (const exampleIndex of order) {
       const example = examples[exampleIndex] as SparseVector;
       const rate = initialRate / (1 + initialRate * lambda * step++);
+      // One draw per step decides whether this presentation hides the droppable features.
+      const hide = dropout !== undefined && random() < dropout.rate;
+      const valueOf = (entry: number): number => {
+        const value = example.values[entry] as number;
+        if (!dropout || !dropout.features[example.indices[entry] as number]) return value;
+        return hide ? 0 : value * keptScale;
+      };
       let margin = 0;
       for (let entry = 0; entry < example.indices.length; entry++)
-        margin += (raw[example.indices[entry] as number] as number) * (example.values[entry] as number);
+        margin += (raw[example.indices[entry] as number] as number) * valueOf(entry);
       margin = margin * scale + bias;
       const gradient = 1 / (1 + Math.exp(-margin)) - (labels[exampleIndex] as number);
       scale *= 1 - rate * lambda;
       const update = (rate * gradient) / scale;
       for (let entry = 0; entry < example.indices.length; entry++) {
         const feature = example.indices[entry] as number;
-        raw[feature] = (raw[feature] as number) - update * (example.values[entry] as number);
+        raw[feature] = (raw[feature] as number) - update * valueOf(entry);
       }
       bias -= rate * gradient;
       // Fold the scale back in before it underflows.

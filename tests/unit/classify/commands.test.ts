@@ -150,7 +150,13 @@ describe('eval command across files and languages', () => {
       labels: ['platform-regulation'],
       language: 'en',
     },
-    { id: 'u2', title: 'Der Wetterdienst warnt vor Sturm an der Küste', summary: '', labels: [], language: 'de' },
+    {
+      id: 'u2',
+      title: 'Der Wetterdienst warnt vor Sturm an der Küste',
+      summary: '',
+      labels: [],
+      language: 'de',
+    },
     {
       id: 'u3',
       title: 'Polizei darf Staatstrojaner gegen Einbrecher einsetzen',
