@@ -15,28 +15,48 @@ import type { Token } from './tokens.ts';
 const fnvOffset = 0x811c9dc5;
 const fnvPrime = 0x01000193;
 
-/** Continues an FNV-1a hash over `text[from..to)`. */
-export function fnvContinue(hash: number, text: string, from = 0, to = text.length): number {
-  let state = hash;
+/** FNV-1a over `text[from..to)`. */
+export function fnv(text: string, from = 0, to = text.length): number {
+  let state = fnvOffset;
   for (let index = from; index < to; index++) {
     state ^= text.charCodeAt(index);
     state = Math.imul(state, fnvPrime);
   }
-  return state >>> 0;
+  return state;
 }
 
-/** The hash of a whole feature name; the same number the piecewise path yields. */
-export const featureHash = (name: string): number => fnvContinue(fnvOffset, name);
+/** Mixes two 32-bit values into one well-spread 32-bit value (a murmur3-style finalizer over both). */
+export function mix(a: number, b: number): number {
+  let state = Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b);
+  state ^= state >>> 13;
+  state = Math.imul(state, 0xc2b2ae35);
+  return (state ^ (state >>> 16)) | 0;
+}
 
-const wordSeed = featureHash('w:');
-const leadSeed = featureHash('t:');
-const bigramSeed = featureHash('b:');
-const gramSeed = featureHash('c:');
-const space = ' ';
+// One salt per kind of feature, so "w:police" and "t:police" are different features of one word hash.
+const kindSalt = { w: 0x77, t: 0x74, c: 0x63, r: 0x72 } as const;
 
-/** Letters in a character piece, and the shortest word cut into pieces. */
+/**
+ * The id of a feature name; the same number the hot path computes from tokens without building the name:
+ * a word's hash is computed once and salted per kind, a bigram mixes the hashes of its two words.
+ */
+export function featureHash(name: string): number {
+  const kind = name[0];
+  const body = name.slice(2);
+  if (kind === 'b') {
+    const space = body.indexOf(' ');
+    return mix(fnv(body, 0, space), fnv(body, space + 1));
+  }
+  if (kind === 'w' || kind === 't' || kind === 'c' || kind === 'r') return mix(fnv(body), kindSalt[kind]);
+  return mix(fnv(name), 0);
+}
+
+/**
+ * Letters in a character piece, and the shortest word cut into pieces: compounds are long words, and
+ * pieces of every short word would cost more time per story than they bring.
+ */
 export const gramLength = 5;
-export const minGrammedWord = 7;
+export const minGrammedWord = 9;
 
 export type FeatureKind = 'w' | 't' | 'b' | 'c';
 
@@ -66,30 +86,30 @@ export interface FeatureSink {
 }
 
 function emitField(tokens: readonly Token[], inTitle: boolean, leadEnd: number, sink: FeatureSink): void {
-  let previous: Token | undefined;
+  let previousHash = 0;
   let previousIndex = -1;
+  let previousIsContent = false;
   for (let index = 0; index < tokens.length; index++) {
-    const token = tokens[index] as Token;
-    const word = token.folded;
+    const word = (tokens[index] as Token).folded;
     if (word.length < 2) {
-      previous = undefined;
+      previousIndex = -1;
       continue;
     }
+    const wordHash = fnv(word);
     const content = !functionWords.has(word);
     if (content) {
-      sink.feature(fnvContinue(wordSeed, word), 'w', inTitle, index, index);
-      if (index < leadEnd) sink.feature(fnvContinue(leadSeed, word), 't', inTitle, index, index);
+      sink.feature(mix(wordHash, kindSalt.w), 'w', inTitle, index, index);
+      if (index < leadEnd) sink.feature(mix(wordHash, kindSalt.t), 't', inTitle, index, index);
     }
-    if (previous !== undefined && (content || !functionWords.has(previous.folded))) {
-      const head = fnvContinue(fnvContinue(bigramSeed, previous.folded), space);
-      sink.feature(fnvContinue(head, word), 'b', inTitle, previousIndex, index);
-    }
+    if (previousIndex >= 0 && (content || previousIsContent))
+      sink.feature(mix(previousHash, wordHash), 'b', inTitle, previousIndex, index);
     if (word.length >= minGrammedWord) {
       for (let start = 0; start + gramLength <= word.length; start++)
-        sink.feature(fnvContinue(gramSeed, word, start, start + gramLength), 'c', inTitle, index, index);
+        sink.feature(mix(fnv(word, start, start + gramLength), kindSalt.c), 'c', inTitle, index, index);
     }
-    previous = token;
+    previousHash = wordHash;
     previousIndex = index;
+    previousIsContent = content;
   }
 }
 

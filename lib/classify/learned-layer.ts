@@ -73,7 +73,7 @@ class WeightSums implements FeatureSink {
   feature(hash: number): void {
     this.count++;
     const row = this.model.rows.get(hash);
-    if (row === undefined) return;
+    if (row < 0) return;
     const width = this.sums.length;
     const offset = row * width;
     for (let output = 0; output < width; output++)
@@ -90,7 +90,7 @@ interface Contribution {
 
 /** Records, for one output, what each span of words added to the margin. */
 class ContributionLog implements FeatureSink {
-  readonly spans = new Map<string, Contribution>();
+  readonly spans = new Map<number, Contribution>();
   count = 0;
 
   constructor(
@@ -101,9 +101,10 @@ class ContributionLog implements FeatureSink {
   feature(hash: number, _kind: FeatureKind, inTitle: boolean, first: number, last: number): void {
     this.count++;
     const row = this.model.rows.get(hash);
-    if (row === undefined) return;
+    if (row < 0) return;
     const weight = this.model.weights[row * this.model.outputIds.length + this.column] as number;
-    const key = `${inTitle ? 't' : 's'}${first}:${last}`;
+    // Spans are short and stories have far fewer than 2^14 words: one number identifies a span.
+    const key = (inTitle ? 1 : 0) + first * 2 + last * 32_768;
     const entry = this.spans.get(key);
     if (entry) entry.value += weight;
     else this.spans.set(key, { inTitle, first, last, value: weight });
@@ -115,7 +116,7 @@ export function createLearnedLayer(pack: TopicPack, model: LinearModel): Learned
   const width = model.outputIds.length;
   const relevantColumn = model.outputIds.indexOf(relevantOutput);
   const topicColumns = pack.topics.map((topic) => model.outputIds.indexOf(topic.id));
-  const rowOf = (name: string) => model.rows.get(featureHash(name)) ?? -1;
+  const rowOf = (name: string) => model.rows.get(featureHash(name));
   const ruleRows = pack.topics.map((topic) => ({
     score: rowOf(ruleFeatureNames.score(topic.id)),
     inTitle: rowOf(ruleFeatureNames.inTitle(topic.id)),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createClassifier } from '../classifier.ts';
-import { leadTokenCount, textFeatureNames } from '../features.ts';
+import { featureHash, leadTokenCount, textFeatureNames } from '../features.ts';
 import { describeSchemaError, type LabelledItem, labelledItemSchema } from '../labelled-item.ts';
 import { ruleFeatures } from '../learned-layer.ts';
 import { type ModelFile, modelFormat, modelVersion, relevantOutput } from '../model.ts';
@@ -161,10 +161,18 @@ export function trainModel(
   const documentFrequency = new Map<string, number>();
   for (const { features } of named)
     for (const name of features.keys()) documentFrequency.set(name, (documentFrequency.get(name) ?? 0) + 1);
+  const usedIds = new Set<number>();
   const vocabulary = [...documentFrequency.entries()]
     .filter(([name, count]) => count >= options.minDocumentFrequency || name.startsWith('r:'))
     .map(([name]) => name)
-    .sort();
+    .sort()
+    // Two names sharing an id would share a weight at run time; the first in order keeps it.
+    .filter((name) => {
+      const id = featureHash(name);
+      if (usedIds.has(id)) return false;
+      usedIds.add(id);
+      return true;
+    });
   const indexOf = new Map(vocabulary.map((name, index) => [name, index]));
   const vectors: SparseVector[] = named.map(({ features }) => {
     const entries = [...features.entries()]
