@@ -6,7 +6,14 @@ import { ruleFeatures } from '../learned-layer.ts';
 import { type ModelFile, modelFormat, modelVersion, relevantOutput } from '../model.ts';
 import type { TopicPack } from '../topic-pack.ts';
 import { predict, type SparseVector, seededRandom, shuffle, trainLogistic } from './logistic.ts';
-import { averagePrecision, choosePrecisionFirstThreshold, figuresAt } from './thresholds.ts';
+import {
+  averagePrecision,
+  choosePrecisionFirstThreshold,
+  figuresAt,
+  type ThresholdFigures,
+} from './thresholds.ts';
+
+type ThresholdChoice = ThresholdFigures & { rule: string };
 
 /** A labelled file to learn from, already read. */
 export interface TrainingSource {
@@ -32,7 +39,7 @@ export const defaultTrainingOptions: TrainingOptions = {
   folds: 5,
   epochs: 40,
   minDocumentFrequency: 3,
-  lambdas: [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2],
+  lambdas: [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2],
   precisionTarget: 0.9,
   ruleDropout: 0.5,
 };
@@ -229,21 +236,28 @@ export function trainModel(
       dropout,
     });
     const lambdas = tried.map(({ lambda, averagePrecision }) => ({ lambda, averagePrecision }));
-    return { id, labels, chosen, lambdas, threshold, final };
+    return { id, labels, chosen, lambdas, threshold: threshold as ThresholdChoice, final };
   });
 
-  // The whole verdict out of fold: a topic says yes at its threshold and only when "relevant" agrees.
+  // "Relevant" gates the topics: a topic says yes at its threshold and only when "relevant" agrees. The
+  // gate is chosen on the whole verdict out of fold, the same precision-first way; a gate of 0 lets the
+  // topics decide alone when they already reach the precision target.
   const relevant = outputs[0] as (typeof outputs)[number];
-  const verdict = Float64Array.from(items, (_, index) => {
-    const gate = (relevant.chosen.predictions[index] as number) >= relevant.threshold.threshold;
-    return gate &&
-      outputs
-        .slice(1)
-        .some((output) => (output.chosen.predictions[index] as number) >= output.threshold.threshold)
-      ? 1
-      : 0;
-  });
-  const crossValidated = figuresAt(0.5, verdict, relevantLabels);
+  const topicsSay = items.map((_, index) =>
+    outputs
+      .slice(1)
+      .some((output) => (output.chosen.predictions[index] as number) >= output.threshold.threshold),
+  );
+  const gated = Float64Array.from(items, (_, index) =>
+    topicsSay[index] ? (relevant.chosen.predictions[index] as number) : -1,
+  );
+  const gate = choosePrecisionFirstThreshold(gated, relevantLabels, options.precisionTarget);
+  relevant.threshold = {
+    ...gate,
+    threshold: Math.max(0, gate.threshold),
+    rule: `gate on the topics: ${gate.rule}`,
+  };
+  const crossValidated = figuresAt(relevant.threshold.threshold, gated, relevantLabels);
 
   const rows = vocabulary
     .map((name, index) => ({
