@@ -139,9 +139,9 @@ describe('training', () => {
     const bread = classifier.classify({ title: 'Bakery wins award', summary: 'Bread in the village.' });
 
     expect(policy.topics.map((topic) => topic.id)).toContain('encryption');
-    expect(
-      policy.topics[0]?.evidence.some((entry) => entry.phrase === 'lawful access' && !entry.learned),
-    ).toBe(true);
+    const encryption = policy.topics.find((topic) => topic.id === 'encryption');
+    expect(encryption?.evidence).toContainEqual(expect.objectContaining({ phrase: 'lawful access' }));
+    expect(encryption?.evidence.filter((entry) => entry.learned).length).toBeGreaterThan(0);
     expect(bread.relevant).toBe(false);
   });
 
