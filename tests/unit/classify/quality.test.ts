@@ -1,9 +1,11 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createClassifier } from '../../../lib/classify/classifier.ts';
 import type { EvaluationReport } from '../../../lib/classify/evaluate.ts';
+import { labelledItemSchema } from '../../../lib/classify/labelled-item.ts';
+import { phraseBacking } from '../../../lib/classify/phrase-backing.ts';
 import { loadTopicPack } from '../../../lib/classify/topic-pack.ts';
 import { runEval } from '../../../lib/cli/commands/eval.ts';
 
@@ -106,5 +108,25 @@ describe.skipIf(!devCorpusExists)('quality on the shared dev corpus (../shared/c
   it('reaches F1 0.80 on every topic', () => {
     for (const topic of report.topics)
       expect({ id: topic.id, f1: topic.f1 >= 0.8 }).toEqual({ id: topic.id, f1: true });
+  });
+});
+
+describe.skipIf(!devCorpusExists)('pack phrases rest on more than one story', () => {
+  it('backs every signal phrase with two labelled stories of its topic, or a written reason', async () => {
+    const labelledDir = path.join(repoRoot, 'tests/fixtures/labelled');
+    const files = [devCorpus, ...readdirSync(labelledDir).map((name) => path.join(labelledDir, name))];
+    const items = files.flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => labelledItemSchema.parse(JSON.parse(line)))
+        .filter((item) => !item.uncertain),
+    );
+
+    const unbacked = phraseBacking(loadTopicPack(), items)
+      .filter((entry) => entry.backing < 2 && entry.reason === undefined)
+      .map((entry) => `${entry.topic}: "${entry.phrase}" (${entry.backing} labelled stories)`);
+
+    expect(unbacked).toEqual([]);
   });
 });
