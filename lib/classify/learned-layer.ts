@@ -8,7 +8,7 @@ import {
   leadTokenCount,
   ruleFeatureNames,
 } from './features.ts';
-import { type LinearModel, relevantOutput, sigmoid } from './model.ts';
+import { type LinearModel, minTrainingStoriesPerLanguage, relevantOutput, sigmoid } from './model.ts';
 import type { Token } from './tokens.ts';
 import type { TopicPack } from './topic-pack.ts';
 import type { Evidence } from './types.ts';
@@ -17,7 +17,7 @@ import type { Evidence } from './types.ts';
 export interface LearnedScores {
   /** Per pack topic, on the pack's scale: at or above the topic's threshold exactly when the model says yes. */
   topicScores: number[];
-  /** Per model output (model order), the probability. */
+  /** Per model output (model order), the probability; empty when the model did not speak. */
   probabilities: Float64Array;
 }
 
@@ -123,6 +123,10 @@ export function createLearnedLayer(pack: TopicPack, model: LinearModel): Learned
     vetoed: rowOf(ruleFeatureNames.vetoed(topic.id)),
   }));
   const sums = new WeightSums(model, width);
+  const trainedLanguages = model.file.trainedWith.languages;
+  const speaks = (language: string | undefined) =>
+    language === undefined || (trainedLanguages[language] ?? 0) >= minTrainingStoriesPerLanguage;
+  const noProbabilities = new Float64Array(0);
 
   function addRow(margins: Float64Array, row: number, value: number): void {
     if (row < 0 || value === 0) return;
@@ -131,6 +135,7 @@ export function createLearnedLayer(pack: TopicPack, model: LinearModel): Learned
   }
 
   function score(found: RuleScan): LearnedScores {
+    if (!speaks(found.language)) return { topicScores: found.scores, probabilities: noProbabilities };
     sums.reset();
     const lead = leadTokenCount(found.summary, found.summaryTokens);
     emitTextFeatures(found.titleTokens, found.summaryTokens, lead, sums);
@@ -167,7 +172,7 @@ export function createLearnedLayer(pack: TopicPack, model: LinearModel): Learned
 
   function explain(found: RuleScan, topicIndex: number, shown: readonly EvidenceSpan[]): Evidence[] {
     const column = topicColumns[topicIndex] as number;
-    if (column < 0) return [];
+    if (column < 0 || !speaks(found.language)) return [];
     const log = new ContributionLog(model, column);
     emitTextFeatures(
       found.titleTokens,

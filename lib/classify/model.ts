@@ -36,6 +36,8 @@ const modelSchema = z.object({
     precisionTarget: z.number(),
     packSha256: z.string(),
     sources: z.array(z.object({ name: z.string(), items: z.number(), sha256: z.string() })),
+    /** Training stories per language (feed language, else guessed; "unknown" when neither tells). */
+    languages: z.record(z.string(), z.number()),
   }),
   outputs: z.array(outputSchema).min(1),
   /** Out-of-fold figures of the whole verdict ("relevant or not") with the thresholds above. */
@@ -172,5 +174,12 @@ export function loadModelBeside(topicPackPath: string): LinearModel | undefined 
   }
   return compileModel(raw, label);
 }
+
+/**
+ * A language needs this many training stories before the model speaks for it: below that its words are
+ * unknown to the model, which would read a German policy story as an English story with no telling words.
+ * Such stories keep their rule scores.
+ */
+export const minTrainingStoriesPerLanguage = 50;
 
 export const sigmoid = (margin: number): number => 1 / (1 + Math.exp(-margin));

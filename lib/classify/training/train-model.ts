@@ -89,9 +89,8 @@ function namedFeatures(
   const value = names.length > 0 ? 1 / Math.sqrt(names.length) : 0;
   const features = new Map<string, number>();
   for (const name of names) features.set(name, (features.get(name) ?? 0) + value);
-  const text = new Set(features.keys());
   for (const [name, ruleValue] of ruleFeatures(pack, found)) features.set(name, ruleValue);
-  return { features, text };
+  return { features, language: found.language };
 }
 
 /**
@@ -165,6 +164,11 @@ export function trainModel(
   // Rules alone feed the model: the model learns how far to trust them.
   const scanRules = createClassifier({ ...pack, model: undefined }).scanRules;
   const named = items.map((item) => namedFeatures(pack, item, scanRules));
+  const languages: Record<string, number> = {};
+  for (const { language } of named) {
+    const key = language ?? 'unknown';
+    languages[key] = (languages[key] ?? 0) + 1;
+  }
   const documentFrequency = new Map<string, number>();
   for (const { features } of named)
     for (const name of features.keys()) documentFrequency.set(name, (documentFrequency.get(name) ?? 0) + 1);
@@ -274,6 +278,7 @@ export function trainModel(
       precisionTarget: options.precisionTarget,
       packSha256: sha256(packText),
       sources: sourceSummaries,
+      languages: Object.fromEntries(Object.entries(languages).sort(([a], [b]) => a.localeCompare(b))),
     },
     outputs: outputs.map((output) => ({
       id: output.id,
