@@ -46,7 +46,7 @@ interface Span {
   last: number;
 }
 
-interface TopicState {
+export interface TopicState {
   hits: Map<number, Hit>;
   masks: Span[];
   hasContext: boolean;

@@ -179,4 +179,5 @@ export const ruleFeatureNames = {
   score: (topicId: string) => `r:${topicId}`,
   inTitle: (topicId: string) => `r:${topicId}:title`,
   vetoed: (topicId: string) => `r:${topicId}:negative`,
+  context: (topicId: string) => `r:${topicId}:context`,
 } as const;

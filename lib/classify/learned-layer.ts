@@ -40,6 +40,7 @@ export function ruleFeatures(pack: TopicPack, found: RuleScan): [string, number]
     if (score > 0) features.push([ruleFeatureNames.score(topic.id), score]);
     if (found.titleHits[index]) features.push([ruleFeatureNames.inTitle(topic.id), 1]);
     if (found.vetoed[index]) features.push([ruleFeatureNames.vetoed(topic.id), 1]);
+    if (found.states[index]?.hasContext) features.push([ruleFeatureNames.context(topic.id), 1]);
   });
   return features;
 }
@@ -121,6 +122,7 @@ export function createLearnedLayer(pack: TopicPack, model: LinearModel): Learned
     score: rowOf(ruleFeatureNames.score(topic.id)),
     inTitle: rowOf(ruleFeatureNames.inTitle(topic.id)),
     vetoed: rowOf(ruleFeatureNames.vetoed(topic.id)),
+    context: rowOf(ruleFeatureNames.context(topic.id)),
   }));
   const sums = new WeightSums(model, width);
   const trainedLanguages = model.file.trainedWith.languages;
@@ -148,6 +150,7 @@ export function createLearnedLayer(pack: TopicPack, model: LinearModel): Learned
       addRow(margins, rows.score, found.scores[topicIndex] as number);
       addRow(margins, rows.inTitle, found.titleHits[topicIndex] ? 1 : 0);
       addRow(margins, rows.vetoed, found.vetoed[topicIndex] ? 1 : 0);
+      addRow(margins, rows.context, found.states[topicIndex]?.hasContext ? 1 : 0);
     });
     const probabilities = margins.map(sigmoid);
     const relevantProbability = relevantColumn >= 0 ? (probabilities[relevantColumn] as number) : 1;
