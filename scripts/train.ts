@@ -5,13 +5,13 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { defaultModelPath } from '../lib/classify/model.ts';
-import { defaultTopicPackPath, parseTopicPack } from '../lib/classify/topic-pack.ts';
+import { defaultModelPath } from '#lib/classify/model.ts';
+import { defaultTopicPackPath, parseTopicPack } from '#lib/classify/topic-pack.ts';
 import {
   defaultTrainingOptions,
   type TrainingSource,
   trainModel,
-} from '../lib/classify/training/train-model.ts';
+} from '#lib/classify/training/train-model.ts';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const sharedDev = path.resolve(repoRoot, '../shared/corpus/dev.jsonl');

@@ -1,8 +1,9 @@
 import { sentenceAround } from './evidence-sentence.ts';
-import { guessLanguage, type PackLanguage, packLanguageOf, packLanguages } from './language.ts';
+import { guessLanguage, packLanguageOf, packLanguages } from './language.ts';
 import { createLearnedLayer, type LearnedLayer, type LearnedScores } from './learned-layer.ts';
 import { PhraseIndex, type PhraseMatchSink } from './phrase-index.ts';
 import { toPlainText } from './plain-text.ts';
+import type { EvidenceSpan, Hit, RuleScan, Span, Target, TopicState } from './rule-scan.ts';
 import { type Token, tokenize } from './tokens.ts';
 import type { TopicPack } from './topic-pack.ts';
 import type { ClassifiableText, Classification, Evidence, TopicMatch } from './types.ts';
@@ -16,56 +17,6 @@ export interface Classifier {
   /** The topic pack's findings alone, before the learned layer (what the trainer feeds the model). */
   scanRules(text: ClassifiableText): RuleScan;
   readonly pack: TopicPack;
-}
-
-type Role = 'signal' | 'context' | 'negative' | 'mask';
-
-interface Target {
-  topic: number;
-  role: Role;
-  /** Signal: the weight; negative: the factor. */
-  value: number;
-  needsContext: boolean;
-  supporting: boolean;
-  /** Identifies one phrase of the pack, so a phrase repeated in the text counts once. */
-  phraseKey: number;
-  /** Index in `packLanguages` of the only language the phrase counts in; -1 for every language. */
-  language: number;
-}
-
-interface Hit {
-  target: Target;
-  inTitle: boolean;
-  first: number;
-  last: number;
-}
-
-interface Span {
-  inTitle: boolean;
-  first: number;
-  last: number;
-}
-
-export interface TopicState {
-  hits: Map<number, Hit>;
-  masks: Span[];
-  hasContext: boolean;
-  negativeFactor: number;
-}
-
-/** What the topic pack found in one story: the scores and the hits behind them, per topic in pack order. */
-export interface RuleScan {
-  title: string;
-  summary: string;
-  titleTokens: Token[];
-  summaryTokens: Token[];
-  language: PackLanguage | undefined;
-  scores: number[];
-  /** True when a signal of the topic sits in the title. */
-  titleHits: boolean[];
-  /** True when a negative of the topic matched. */
-  vetoed: boolean[];
-  states: readonly (TopicState | undefined)[];
 }
 
 /** Evidence entries kept per topic. */
@@ -256,13 +207,6 @@ function isMasked(masks: readonly Span[], inTitle: boolean, first: number, last:
   for (const mask of masks)
     if (mask.inTitle === inTitle && mask.first <= first && last <= mask.last) return true;
   return false;
-}
-
-/** Token spans already shown as evidence, so the learned layer does not repeat them. */
-export interface EvidenceSpan {
-  inTitle: boolean;
-  first: number;
-  last: number;
 }
 
 function pickEvidence(

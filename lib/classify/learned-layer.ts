@@ -1,4 +1,3 @@
-import type { EvidenceSpan, RuleScan } from './classifier.ts';
 import { sentenceAround } from './evidence-sentence.ts';
 import {
   emitTextFeatures,
@@ -9,6 +8,7 @@ import {
   ruleFeatureNames,
 } from './features.ts';
 import { type LinearModel, minTrainingStoriesPerLanguage, relevantOutput, sigmoid } from './model.ts';
+import type { EvidenceSpan, RuleScan } from './rule-scan.ts';
 import type { Token } from './tokens.ts';
 import type { TopicPack } from './topic-pack.ts';
 import type { Evidence } from './types.ts';

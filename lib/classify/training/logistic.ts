@@ -69,21 +69,21 @@ export function trainLogistic(
       const rate = initialRate / (1 + initialRate * lambda * step++);
       // One draw per step decides whether this presentation hides the droppable features.
       const hide = dropout !== undefined && random() < dropout.rate;
-      const valueOf = (entry: number): number => {
+      const presented = (entry: number): number => {
         const value = example.values[entry] as number;
-        if (!dropout || !dropout.features[example.indices[entry] as number]) return value;
+        if (!dropout?.features[example.indices[entry] as number]) return value;
         return hide ? 0 : value * keptScale;
       };
       let margin = 0;
       for (let entry = 0; entry < example.indices.length; entry++)
-        margin += (raw[example.indices[entry] as number] as number) * valueOf(entry);
+        margin += (raw[example.indices[entry] as number] as number) * presented(entry);
       margin = margin * scale + bias;
       const gradient = 1 / (1 + Math.exp(-margin)) - (labels[exampleIndex] as number);
       scale *= 1 - rate * lambda;
       const update = (rate * gradient) / scale;
       for (let entry = 0; entry < example.indices.length; entry++) {
         const feature = example.indices[entry] as number;
-        raw[feature] = (raw[feature] as number) - update * valueOf(entry);
+        raw[feature] = (raw[feature] as number) - update * presented(entry);
       }
       bias -= rate * gradient;
       // Fold the scale back in before it underflows.

@@ -1,9 +1,9 @@
 import { PassThrough, Readable } from 'node:stream';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { createClassifier } from '../../../lib/classify/classifier.ts';
-import { loadTopicPack } from '../../../lib/classify/topic-pack.ts';
-import { registerClassifyCommand, runClassify } from '../../../lib/cli/commands/classify.ts';
+import { createClassifier } from '#lib/classify/classifier.ts';
+import { loadTopicPack } from '#lib/classify/topic-pack.ts';
+import { registerClassifyCommand, runClassify } from '#lib/cli/commands/classify.ts';
 import {
   assertScorable,
   formatComparison,
@@ -11,7 +11,7 @@ import {
   NothingToScoreError,
   registerEvalCommand,
   runEval,
-} from '../../../lib/cli/commands/eval.ts';
+} from '#lib/cli/commands/eval.ts';
 
 const classifier = createClassifier(loadTopicPack());
 

@@ -1,25 +1,25 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createClassifier } from '../../../lib/classify/classifier.ts';
+import { createClassifier } from '#lib/classify/classifier.ts';
 import {
   emitTextFeatures,
   type FeatureSink,
   featureHash,
   leadTokenCount,
   textFeatureNames,
-} from '../../../lib/classify/features.ts';
-import { guessLanguage } from '../../../lib/classify/language.ts';
-import { toPackScale } from '../../../lib/classify/learned-layer.ts';
-import { compileModel, defaultModelPath, ModelFileError } from '../../../lib/classify/model.ts';
-import { tokenize } from '../../../lib/classify/tokens.ts';
-import { defaultTopicPackPath, loadTopicPack, parseTopicPack } from '../../../lib/classify/topic-pack.ts';
-import { defaultTrainingOptions, trainModel } from '../../../lib/classify/training/train-model.ts';
+} from '#lib/classify/features.ts';
+import { guessLanguage } from '#lib/classify/language.ts';
+import { toPackScale } from '#lib/classify/learned-layer.ts';
+import { compileModel, defaultModelPath, ModelFileError } from '#lib/classify/model.ts';
+import { tokenize } from '#lib/classify/tokens.ts';
+import { defaultTopicPackPath, loadTopicPack, parseTopicPack } from '#lib/classify/topic-pack.ts';
+import { defaultTrainingOptions, trainModel } from '#lib/classify/training/train-model.ts';
+import { describeWithShared } from '../../helpers/shared.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const sharedDev = path.resolve(repoRoot, '../shared/corpus/dev.jsonl');
 
 const toyPack = parseTopicPack(
   `version: 1
@@ -229,19 +229,16 @@ describe('the committed model', () => {
 
     expect(loadTopicPack().model?.file.trainedWith.packSha256).toBe(packHash);
   });
+});
 
-  it.skipIf(!existsSync(sharedDev))(
-    'is what `npm run train` produces today, byte for byte',
-    async () => {
-      // The training script's sources: the shared dev corpus and the project's own examples.
-      const { execFileSync } = await import('node:child_process');
-      const output = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/train.ts', '--check'], {
-        cwd: repoRoot,
-        encoding: 'utf8',
-      });
+describeWithShared('corpus/dev.jsonl', 'the committed model and the training data', () => {
+  it('is what `npm run train` produces today, byte for byte', { timeout: 120_000 }, () => {
+    // The training script's own sources: the shared dev corpus and the project's own examples.
+    const output = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/train.ts', '--check'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
 
-      expect(output).toContain('matches a fresh training run');
-    },
-    120_000,
-  );
+    expect(output).toContain('matches a fresh training run');
+  });
 });
