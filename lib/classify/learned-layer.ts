@@ -46,12 +46,28 @@ export function ruleFeatures(pack: TopicPack, found: RuleScan): [string, number]
 }
 
 /**
- * Maps a probability onto the pack's score scale so the model's threshold lands on the topic's threshold:
- * alert thresholds and every reader of scores keep their meaning.
+ * Maps a probability onto the pack's score scale, piece by piece, so that the model's threshold lands on
+ * the topic's threshold and its alert threshold on the topic's alert threshold: every reader of scores
+ * (digests, instant alerts) keeps its meaning.
  */
-export function toPackScale(probability: number, modelThreshold: number, packThreshold: number): number {
-  if (probability < modelThreshold) return (packThreshold * probability) / modelThreshold;
-  return packThreshold + ((1 - packThreshold) * (probability - modelThreshold)) / (1 - modelThreshold);
+export function toPackScale(
+  probability: number,
+  model: { threshold: number; alertThreshold: number },
+  pack: { threshold: number; alertThreshold: number },
+): number {
+  const points: [number, number][] = [
+    [0, 0],
+    [model.threshold, pack.threshold],
+    [Math.max(model.alertThreshold, model.threshold), pack.alertThreshold],
+    [1, 1],
+  ];
+  for (let index = 1; index < points.length; index++) {
+    const [fromP, fromS] = points[index - 1] as [number, number];
+    const [toP, toS] = points[index] as [number, number];
+    if (probability <= toP && toP > fromP)
+      return fromS + ((toS - fromS) * (probability - fromP)) / (toP - fromP);
+  }
+  return 1;
 }
 
 /** Adds up the weights of the features found; one instance is reused, so scoring allocates little. */
@@ -161,12 +177,10 @@ export function createLearnedLayer(pack: TopicPack, model: LinearModel): Learned
       if (column < 0) return found.scores[topicIndex] as number;
       const probability = probabilities[column] as number;
       const threshold = model.thresholds[column] as number;
+      const alertThreshold = model.alertThresholds[column] as number;
+      // The topic's own probability decides its score; "relevant" only gates it.
       const yes = probability >= threshold && relevantProbability >= relevantThreshold;
-      // The topic's own probability and the "relevant" gate must both pass; the lower of the two speaks.
-      const scaled = Math.min(
-        toPackScale(probability, threshold, topic.threshold),
-        toPackScale(relevantProbability, relevantThreshold, topic.threshold),
-      );
+      const scaled = toPackScale(probability, { threshold, alertThreshold }, topic);
       const rounded = Math.floor(scaled * 1000) / 1000;
       return yes ? Math.max(rounded, topic.threshold) : Math.min(rounded, topic.threshold - 0.001);
     });

@@ -20,10 +20,13 @@ const outputSchema = z.object({
   bias: z.number(),
   /** Probability at or above which the output says yes. */
   threshold: z.number().min(0).max(1),
+  /** Probability at or above which the model is sure enough for an instant alert (maps to `alertThreshold`). */
+  alertThreshold: z.number().min(0).max(1),
   crossValidation: z.object({
     lambdas: z.array(z.object({ lambda: z.number(), averagePrecision: z.number() })),
     lambda: z.number(),
     threshold: figures.extend({ rule: z.string() }),
+    alertThreshold: figures.extend({ rule: z.string() }),
   }),
 });
 
@@ -34,6 +37,7 @@ const modelSchema = z.object({
     seed: z.number(),
     folds: z.number(),
     precisionTarget: z.number(),
+    alertPrecisionTarget: z.number(),
     packSha256: z.string(),
     sources: z.array(z.object({ name: z.string(), items: z.number(), sha256: z.string() })),
     /** Training stories per language (feed language, else guessed; "unknown" when neither tells). */
@@ -111,6 +115,7 @@ export interface LinearModel {
   readonly weights: Float64Array;
   readonly biases: Float64Array;
   readonly thresholds: Float64Array;
+  readonly alertThresholds: Float64Array;
   /** The name of the feature in a row, for explanations. */
   readonly names: readonly string[];
 }
@@ -151,6 +156,7 @@ export function compileModel(raw: unknown, fileLabel: string): LinearModel {
     weights,
     biases: Float64Array.from(file.outputs, (output) => output.bias),
     thresholds: Float64Array.from(file.outputs, (output) => output.threshold),
+    alertThresholds: Float64Array.from(file.outputs, (output) => output.alertThreshold),
     names: file.features,
   };
 }

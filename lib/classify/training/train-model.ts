@@ -30,6 +30,8 @@ export interface TrainingOptions {
   minDocumentFrequency: number;
   lambdas: readonly number[];
   precisionTarget: number;
+  /** Precision an instant alert must reach out of fold: an alert interrupts a person, so near-certain. */
+  alertPrecisionTarget: number;
   /** Share of training steps that hide the rule features (see `TrainingSettings.dropout`). */
   ruleDropout: number;
 }
@@ -41,6 +43,7 @@ export const defaultTrainingOptions: TrainingOptions = {
   minDocumentFrequency: 3,
   lambdas: [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2],
   precisionTarget: 0.9,
+  alertPrecisionTarget: 0.97,
   ruleDropout: 0.5,
 };
 
@@ -240,7 +243,17 @@ export function trainModel(
       dropout,
     });
     const lambdas = tried.map(({ lambda, averagePrecision }) => ({ lambda, averagePrecision }));
-    return { id, labels, chosen, lambdas, threshold: threshold as ThresholdChoice, final };
+    // The alert level: the best recall at the stricter alert precision, never below the threshold.
+    const alertChoice = choosePrecisionFirstThreshold(
+      chosen.predictions,
+      labels,
+      options.alertPrecisionTarget,
+    );
+    const alert: ThresholdChoice =
+      alertChoice.threshold >= threshold.threshold
+        ? alertChoice
+        : { ...threshold, rule: `the threshold itself (${alertChoice.rule} fell below it)` };
+    return { id, labels, chosen, lambdas, threshold: threshold as ThresholdChoice, alert, final };
   });
 
   // "Relevant" gates the topics: a topic says yes at its threshold and only when "relevant" agrees. The
@@ -276,6 +289,7 @@ export function trainModel(
       seed: options.seed,
       folds: options.folds,
       precisionTarget: options.precisionTarget,
+      alertPrecisionTarget: options.alertPrecisionTarget,
       packSha256: sha256(packText),
       sources: sourceSummaries,
       languages: Object.fromEntries(Object.entries(languages).sort(([a], [b]) => a.localeCompare(b))),
@@ -284,6 +298,7 @@ export function trainModel(
       id: output.id,
       bias: round4(output.final.bias),
       threshold: output.threshold.threshold,
+      alertThreshold: Math.max(output.alert.threshold, output.threshold.threshold),
       crossValidation: {
         lambdas: output.lambdas,
         lambda: output.chosen.lambda,
@@ -292,6 +307,12 @@ export function trainModel(
           precision: output.threshold.precision,
           recall: output.threshold.recall,
           f1: output.threshold.f1,
+        },
+        alertThreshold: {
+          rule: output.alert.rule,
+          precision: output.alert.precision,
+          recall: output.alert.recall,
+          f1: output.alert.f1,
         },
       },
     })),

@@ -155,10 +155,15 @@ describe('training', () => {
 });
 
 describe('combined verdict', () => {
-  it('maps the model threshold onto the topic threshold, so alert thresholds keep their meaning', () => {
-    expect(toPackScale(0.2, 0.2, 0.5)).toBe(0.5);
-    expect(toPackScale(0.1, 0.2, 0.5)).toBe(0.25);
-    expect(toPackScale(1, 0.2, 0.5)).toBe(1);
+  it('maps the model thresholds onto the topic and alert thresholds, so scores keep their meaning', () => {
+    const model = { threshold: 0.2, alertThreshold: 0.6 };
+    const pack = { threshold: 0.5, alertThreshold: 0.8 };
+
+    expect(toPackScale(0.2, model, pack)).toBe(0.5);
+    expect(toPackScale(0.1, model, pack)).toBe(0.25);
+    expect(toPackScale(0.6, model, pack)).toBeCloseTo(0.8, 10);
+    expect(toPackScale(0.4, model, pack)).toBeCloseTo(0.65, 10);
+    expect(toPackScale(1, model, pack)).toBe(1);
   });
 
   it('rejects a model file that is not one, naming the file', () => {
