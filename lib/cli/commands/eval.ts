@@ -97,7 +97,10 @@ function row(label: string, perFile: (Metrics | undefined)[]): string {
     perFile.length > 1
       ? perFile
           .slice(1)
-          .map((metrics) => (first && metrics ? signed(metrics.f1 - first.f1) : '').padStart(cellWidth + 2))
+          // F1 is undefined where a file has nothing to find, so there is no gap to show.
+          .map((metrics) =>
+            (first?.support && metrics?.support ? signed(metrics.f1 - first.f1) : '').padStart(cellWidth + 2),
+          )
       : [];
   return `${label.padEnd(labelWidth)}${cells.join('')}${gaps.join('')}`.trimEnd();
 }

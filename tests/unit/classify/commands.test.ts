@@ -181,6 +181,9 @@ describe('eval command across files and languages', () => {
     const gap = second.report.relevant.f1 - first.report.relevant.f1;
     const relevantRow = text.split('\n').find((line) => line.startsWith('relevant '));
     expect(relevantRow?.trim().endsWith(`${gap >= 0 ? '+' : '−'}${Math.abs(gap).toFixed(2)}`)).toBe(true);
+    // The unseen set has no security-services story: its F1 is undefined, so no gap is shown.
+    const securityRow = text.split('\n').find((line) => line.startsWith('security-services '));
+    expect(securityRow).toMatch(/—\s+0$/);
     expect(text).toContain('relevant, by language');
     expect(text).toMatch(/^ {2}de\s/m);
     expect(text).toMatch(/^ {2}en\s/m);
