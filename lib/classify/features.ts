@@ -34,7 +34,7 @@ export function mix(a: number, b: number): number {
 }
 
 // One salt per kind of feature, so "w:police" and "t:police" are different features of one word hash.
-const kindSalt = { w: 0x77, t: 0x74, c: 0x63, r: 0x72 } as const;
+export const kindSalt = { w: 0x77, t: 0x74, c: 0x63, r: 0x72 } as const;
 
 /**
  * The id of a feature name; the same number the hot path computes from tokens without building the name:

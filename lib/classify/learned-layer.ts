@@ -1,17 +1,11 @@
 import { sentenceAround } from './evidence-sentence.ts';
-import {
-  emitTextFeatures,
-  type FeatureKind,
-  type FeatureSink,
-  featureHash,
-  leadTokenCount,
-  ruleFeatureNames,
-} from './features.ts';
+import { featureHash, leadTokenCount, ruleFeatureNames } from './features.ts';
 import { type LinearModel, minTrainingStoriesPerLanguage, relevantOutput, sigmoid } from './model.ts';
 import type { EvidenceSpan, RuleScan } from './rule-scan.ts';
 import type { Token } from './tokens.ts';
 import type { TopicPack } from './topic-pack.ts';
 import type { Evidence } from './types.ts';
+import { type RowSink, WordRows } from './word-rows.ts';
 
 /** The learned layer's verdict on one story. */
 export interface LearnedScores {
@@ -71,7 +65,7 @@ export function toPackScale(
 }
 
 /** Adds up the weights of the features found; one instance is reused, so scoring allocates little. */
-class WeightSums implements FeatureSink {
+class WeightSums implements RowSink {
   sums: Float64Array;
   count = 0;
 
@@ -87,10 +81,7 @@ class WeightSums implements FeatureSink {
     this.count = 0;
   }
 
-  feature(hash: number): void {
-    this.count++;
-    const row = this.model.rows.get(hash);
-    if (row < 0) return;
+  row(row: number): void {
     const width = this.sums.length;
     const offset = row * width;
     for (let output = 0; output < width; output++)
@@ -106,7 +97,7 @@ interface Contribution {
 }
 
 /** Records, for one output, what each span of words added to the margin. */
-class ContributionLog implements FeatureSink {
+class ContributionLog implements RowSink {
   readonly spans = new Map<number, Contribution>();
   count = 0;
 
@@ -115,10 +106,7 @@ class ContributionLog implements FeatureSink {
     private readonly column: number,
   ) {}
 
-  feature(hash: number, _kind: FeatureKind, inTitle: boolean, first: number, last: number): void {
-    this.count++;
-    const row = this.model.rows.get(hash);
-    if (row < 0) return;
+  row(row: number, inTitle: boolean, first: number, last: number): void {
     const weight = this.model.weights[row * this.model.outputIds.length + this.column] as number;
     // Spans are short and stories have far fewer than 2^14 words: one number identifies a span.
     const key = (inTitle ? 1 : 0) + first * 2 + last * 32_768;
@@ -141,6 +129,11 @@ export function createLearnedLayer(pack: TopicPack, model: LinearModel): Learned
     context: rowOf(ruleFeatureNames.context(topic.id)),
   }));
   const sums = new WeightSums(model, width);
+  const wordRows = new WordRows(model.rows);
+  /** Walks title and summary into `sink`; returns the story's feature count. */
+  const walk = (found: RuleScan, sink: RowSink): number =>
+    wordRows.walk(found.titleTokens, true, found.titleTokens.length, sink) +
+    wordRows.walk(found.summaryTokens, false, leadTokenCount(found.summary, found.summaryTokens), sink);
   const trainedLanguages = model.file.trainedWith.languages;
   const speaks = (language: string | undefined) =>
     language === undefined || (trainedLanguages[language] ?? 0) >= minTrainingStoriesPerLanguage;
@@ -155,8 +148,7 @@ export function createLearnedLayer(pack: TopicPack, model: LinearModel): Learned
   function score(found: RuleScan): LearnedScores {
     if (!speaks(found.language)) return { topicScores: found.scores, probabilities: noProbabilities };
     sums.reset();
-    const lead = leadTokenCount(found.summary, found.summaryTokens);
-    emitTextFeatures(found.titleTokens, found.summaryTokens, lead, sums);
+    sums.count = walk(found, sums);
     // Each text feature weighs 1/sqrt(n), so a long summary does not outvote a short one by its length.
     const scale = sums.count > 0 ? 1 / Math.sqrt(sums.count) : 0;
     const margins = new Float64Array(width);
@@ -191,12 +183,7 @@ export function createLearnedLayer(pack: TopicPack, model: LinearModel): Learned
     const column = topicColumns[topicIndex] as number;
     if (column < 0 || !speaks(found.language)) return [];
     const log = new ContributionLog(model, column);
-    emitTextFeatures(
-      found.titleTokens,
-      found.summaryTokens,
-      leadTokenCount(found.summary, found.summaryTokens),
-      log,
-    );
+    log.count = walk(found, log);
     const scale = log.count > 0 ? 1 / Math.sqrt(log.count) : 0;
     const ranked = [...log.spans.values()]
       .map((entry) => ({ ...entry, value: entry.value * scale }))

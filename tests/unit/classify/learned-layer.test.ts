@@ -17,6 +17,7 @@ import { compileModel, defaultModelPath, ModelFileError } from '#lib/classify/mo
 import { tokenize } from '#lib/classify/tokens.ts';
 import { defaultTopicPackPath, loadTopicPack, parseTopicPack } from '#lib/classify/topic-pack.ts';
 import { defaultTrainingOptions, trainModel } from '#lib/classify/training/train-model.ts';
+import { WordRows } from '#lib/classify/word-rows.ts';
 import { describeWithShared } from '../../helpers/shared.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -86,6 +87,37 @@ describe('text features', () => {
     expect(names).toContain('t:door');
     expect(names).not.toContain('t:officials');
     expect(names).not.toContain('w:the');
+  });
+
+  it('reaches the same model rows on the cached hot path as the feature definition does', () => {
+    const model = loadTopicPack().model;
+    if (!model) throw new Error('config/classifier-model.json is missing');
+    const rows = new WordRows(model.rows);
+    for (const text of [
+      'Home Office serves Apple a technical capability notice over end-to-end encryption',
+      'Videoüberwachung: Polizei will Gesichtserkennung an Bahnhöfen ausweiten 2025',
+      'A 1 b: the back door, the back door again.',
+    ]) {
+      const tokens = tokenize(text);
+      const expected: number[] = [];
+      let expectedCount = 0;
+      emitTextFeatures(tokens, [], 0, {
+        feature: (id) => {
+          expectedCount++;
+          const row = model.rows.get(id);
+          if (row >= 0) expected.push(row);
+        },
+      });
+      const reached: number[] = [];
+
+      // Twice: the second walk comes from the cache.
+      for (let round = 0; round < 2; round++) {
+        reached.length = 0;
+        const count = rows.walk(tokens, true, tokens.length, { row: (row) => reached.push(row) });
+        expect(count).toBe(expectedCount);
+        expect([...reached].sort((a, b) => a - b)).toEqual([...expected].sort((a, b) => a - b));
+      }
+    }
   });
 
   it('shares character pieces between a German compound and its parts', () => {
