@@ -217,7 +217,10 @@ export function registerEvalCommand(program: Command): void {
       'labelled JSON Lines: {"id","title","summary","labels":[...],"uncertain"?,"language"?}',
     )
     .option('--json', 'print the metrics and mistakes as JSON')
-    .option('--topics <file>', 'topic pack to use instead of config/topics.yaml')
+    .option(
+      '--topics <file>',
+      'topic pack to use instead of config/topics.yaml (with the classifier-model.json beside it, if there is one)',
+    )
     .action(async (fileNames: string[], options: { json?: boolean; topics?: string }) => {
       // Errors go up to main, which prints them as one line.
       const classifier = createClassifier(loadTopicPack(options.topics));
