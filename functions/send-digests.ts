@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { getAppContext } from '../lib/app/context.ts';
-import { getDeliveryDependencies } from '../lib/app/delivery-context.ts';
+import { loadDeliveryDependencies } from '../lib/app/delivery-context.ts';
 import { type DeliveryOutcome, deliverJob } from '../lib/delivery/deliver.ts';
 import { deliveryJobSchema, parseMessage } from '../lib/queue/messages.ts';
 import { processRecords } from '../lib/queue/partial-batch.ts';
@@ -15,7 +15,7 @@ export async function sendBatch(
   event: SQSEvent,
 ): Promise<{ response: SQSBatchResponse; outcomes: DeliveryOutcome[] }> {
   const { log } = getAppContext();
-  const dependencies = getDeliveryDependencies();
+  const dependencies = await loadDeliveryDependencies();
   const { response, results } = await processRecords(
     event,
     async (record) => {

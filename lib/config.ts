@@ -36,6 +36,16 @@ const environmentSchema = z.object({
   CIPHERWATCH_ALLOW_PRIVATE_NETWORKS: booleanText.default(false),
   CIPHERWATCH_PUBLIC_URL: httpUrl.default('http://localhost:3000'),
   CIPHERWATCH_TOKEN_SECRET: z.string().min(32, 'a secret of at least 32 characters').optional(),
+  CIPHERWATCH_TOKEN_SECRET_ARN: z
+    .string()
+    .regex(/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+$/, 'a Secrets Manager secret ARN')
+    .optional(),
+  CIPHERWATCH_ADMIN_API_KEY_HASH: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/i, 'the hex SHA-256 of the admin API key (64 hex digits)')
+    .transform((hash) => hash.toLowerCase())
+    .optional(),
+  CIPHERWATCH_CONFIG_DIR: z.string().min(1).optional(),
   CIPHERWATCH_MAIL_FROM: z.string().min(3).default('Cipherwatch <digests@cipherwatch.localhost>'),
   CIPHERWATCH_MAIL_REPLY_TO: z.string().min(3).optional(),
   CIPHERWATCH_MAIL_TRANSPORT: z.enum(['ses', 'smtp', 'outbox']).optional(),
@@ -51,6 +61,7 @@ const environmentSchema = z.object({
   DELIVERIES_TABLE: z.string().min(3).default('cipherwatch-deliveries'),
   POLL_FEEDS_QUEUE_URL: httpUrl.optional(),
   DIGESTS_QUEUE_URL: httpUrl.optional(),
+  SES_EVENTS_QUEUE_URL: httpUrl.optional(),
 });
 
 type Environment = z.infer<typeof environmentSchema>;
@@ -64,6 +75,12 @@ export interface Config {
   allowPrivateNetworks: boolean;
   publicUrl: string;
   tokenSecret: string | undefined;
+  /** Secrets Manager secret holding the token key (on AWS); read once per cold start. */
+  tokenSecretArn: string | undefined;
+  /** Lower-case hex SHA-256 of the admin API key; the key itself is never configured. */
+  adminApiKeyHash: string | undefined;
+  /** Folder holding topics.yaml and the classifier model; the project's config/ unless set (Lambda bundles carry their own). */
+  configDir: string | undefined;
   mail: {
     from: string;
     replyTo: string | undefined;
@@ -74,7 +91,7 @@ export interface Config {
   region: string;
   inLambda: boolean;
   tables: { feeds: string; stories: string; subscribers: string; deliveries: string };
-  queueUrls: { pollFeeds: string | undefined; digests: string | undefined };
+  queueUrls: { pollFeeds: string | undefined; digests: string | undefined; sesEvents: string | undefined };
 }
 
 /** Reads the environment into a typed `Config`, or throws a `ConfigError` naming the first bad variable. */
@@ -101,6 +118,9 @@ export function parseConfig(env: NodeJS.ProcessEnv, overrides: { dataDir?: strin
     allowPrivateNetworks: e.CIPHERWATCH_ALLOW_PRIVATE_NETWORKS,
     publicUrl: e.CIPHERWATCH_PUBLIC_URL.replace(/\/+$/, ''),
     tokenSecret: e.CIPHERWATCH_TOKEN_SECRET,
+    tokenSecretArn: e.CIPHERWATCH_TOKEN_SECRET_ARN,
+    adminApiKeyHash: e.CIPHERWATCH_ADMIN_API_KEY_HASH,
+    configDir: e.CIPHERWATCH_CONFIG_DIR && path.resolve(e.CIPHERWATCH_CONFIG_DIR),
     mail: {
       from: e.CIPHERWATCH_MAIL_FROM,
       replyTo: e.CIPHERWATCH_MAIL_REPLY_TO,
@@ -116,7 +136,11 @@ export function parseConfig(env: NodeJS.ProcessEnv, overrides: { dataDir?: strin
       subscribers: e.SUBSCRIBERS_TABLE,
       deliveries: e.DELIVERIES_TABLE,
     },
-    queueUrls: { pollFeeds: e.POLL_FEEDS_QUEUE_URL, digests: e.DIGESTS_QUEUE_URL },
+    queueUrls: {
+      pollFeeds: e.POLL_FEEDS_QUEUE_URL,
+      digests: e.DIGESTS_QUEUE_URL,
+      sesEvents: e.SES_EVENTS_QUEUE_URL,
+    },
   };
 }
 

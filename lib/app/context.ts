@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getDocumentClient, getSqsClient } from '../aws/clients.ts';
@@ -43,7 +44,9 @@ export function getAppContext(): AppContext {
     stories: new StoryRepository(dynamodb, config.tables.stories),
     subscribers: new SubscriberRepository(dynamodb, config.tables.subscribers),
     deliveries: new DeliveryRepository(dynamodb, config.tables.deliveries),
-    classifier: createClassifier(loadTopicPack()),
+    classifier: createClassifier(
+      loadTopicPack(config.configDir ? path.join(config.configDir, 'topics.yaml') : undefined),
+    ),
     queueUrl(queue) {
       let url = queueUrls.get(queue);
       if (!url) {

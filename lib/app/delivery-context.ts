@@ -7,9 +7,10 @@ import { DeliveryStateReader } from '../store/delivery-state.ts';
 import type { Subscriber } from '../subscriptions/subscriber.ts';
 import { signToken } from '../subscriptions/tokens.ts';
 import { type AppContext, getAppContext } from './context.ts';
-import { resolveTokenSecret } from './token-secret.ts';
+import { loadTokenSecret, resolveTokenSecret } from './token-secret.ts';
 
 let dependencies: DeliveryDependencies | undefined;
+let loading: Promise<DeliveryDependencies> | undefined;
 
 /** What sending digests needs, built once per process: mailer, story reader, topic names, link signing. */
 export function getDeliveryDependencies(): DeliveryDependencies {
@@ -17,13 +18,37 @@ export function getDeliveryDependencies(): DeliveryDependencies {
   return dependencies;
 }
 
+/**
+ * The same, with the token key read first where it lives in Secrets Manager (on AWS): once per cold
+ * start, before the first message, so signing links never waits on the network.
+ */
+export function loadDeliveryDependencies(): Promise<DeliveryDependencies> {
+  if (dependencies) return Promise.resolve(dependencies);
+  loading ??= (async () => {
+    const context = getAppContext();
+    const tokenSecret = await loadTokenSecret(context.config);
+    dependencies ??= createDeliveryDependencies(context, undefined, tokenSecret);
+    return dependencies;
+  })().finally(() => {
+    loading = undefined;
+  });
+  return loading;
+}
+
 export function resetDeliveryDependencies(): void {
   dependencies?.mailer.close();
   dependencies = undefined;
 }
 
-/** Builds delivery dependencies over a context; `mailer` may be swapped (previews, tests). */
-export function createDeliveryDependencies(context: AppContext, mailer?: Mailer): DeliveryDependencies {
+/**
+ * Builds delivery dependencies over a context; `mailer` may be swapped (previews, tests). Without a
+ * `tokenSecret`, the key is resolved locally on first use.
+ */
+export function createDeliveryDependencies(
+  context: AppContext,
+  mailer?: Mailer,
+  tokenSecret?: string,
+): DeliveryDependencies {
   const { config } = context;
   const topics = context.classifier.pack.topics;
   return {
@@ -38,7 +63,7 @@ export function createDeliveryDependencies(context: AppContext, mailer?: Mailer)
       mailer ?? createMailer(mailerConfig(config), { from: config.mail.from, replyTo: config.mail.replyTo }),
     topicNames: new Map(topics.map((topic) => [topic.id, topic.name])),
     alertThresholds: new Map(topics.map((topic) => [topic.id, topic.alertThreshold])),
-    linksFor: linkSigner(config),
+    linksFor: linkSigner(config, tokenSecret),
   };
 }
 
@@ -58,8 +83,8 @@ export function outboxDir(config: Config): string {
   return path.join(config.dataDir, 'outbox');
 }
 
-function linkSigner(config: Config): DeliveryDependencies['linksFor'] {
-  let secret: string | undefined;
+function linkSigner(config: Config, tokenSecret: string | undefined): DeliveryDependencies['linksFor'] {
+  let secret = tokenSecret;
   const host = new URL(config.publicUrl).hostname;
   const senderDomain = /@([^>\s]+)>?\s*$/.exec(config.mail.from)?.[1] ?? host;
   return (subscriber: Subscriber) => {

@@ -3,8 +3,8 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { TopicDefinition } from '../classify/topic-pack.ts';
 import type { DeliveryJob } from '../queue/messages.ts';
 import { sendMessages } from '../queue/send-batch.ts';
-import type { SubscriberRepository } from '../store/subscriber-repository.ts';
 import type { Story } from '../stories/story.ts';
+import type { InstantReader } from '../subscriptions/subscriber.ts';
 
 /** An alert is for news: a newly added feed's backlog of old stories alerts nobody. */
 const ALERT_MAX_AGE_MS = 48 * 3_600_000;
@@ -21,7 +21,7 @@ function isNews(story: Story): boolean {
 export async function enqueueAlerts(deps: {
   stories: readonly Story[];
   topics: readonly TopicDefinition[];
-  subscribers: SubscriberRepository;
+  subscribers: { listInstant(): Promise<InstantReader[]> };
   sqs: SQSClient;
   queueUrl: string;
 }): Promise<{ alerts: number; failed: number }> {
