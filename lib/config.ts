@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A configuration value that is missing or wrong; the message names the variable and what it expects. */
 export class ConfigError extends Error {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Where the default topic pack lives: resolved from this file, so it works from any working directory. */
 export const defaultTopicPackPath = fileURLToPath(new URL('../../config/topics.yaml', import.meta.url));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DeliveryFeedback } from '../subscriptions/suppression.ts';
 
 const recipient = z.object({ emailAddress: z.string().min(3).max(320) });
