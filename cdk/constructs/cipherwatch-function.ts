@@ -1,11 +1,12 @@
 import path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BUNDLING, copyConfigCommands, LAMBDA_CONFIG_DIR, PROJECT_ROOT } from '../bundling.ts';
 
@@ -22,8 +23,13 @@ export interface CipherwatchFunctionProps {
   logRetention: RetentionDays;
   /** Where the function's error alarm notifies. */
   alarmAction: IAlarmAction;
-  /** @default - no reserved concurrency */
-  reservedConcurrentExecutions?: number;
+  /**
+   * How the function is invoked. `schedule`: asynchronously (EventBridge Scheduler), so an invocation
+   * that still fails after Lambda's retries goes to `deadLetterQueue`. `queue`: synchronously by an SQS
+   * event source, whose queue's redrive policy keeps the failures. `http`: synchronously by API Gateway,
+   * whose caller sees the error.
+   */
+  invokedBy: { kind: 'schedule'; deadLetterQueue: IQueue } | { kind: 'queue' } | { kind: 'http' };
 }
 
 /**
@@ -70,7 +76,7 @@ export class CipherwatchFunction extends Construct {
       tracing: Tracing.ACTIVE,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
-      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      deadLetterQueue: props.invokedBy.kind === 'schedule' ? props.invokedBy.deadLetterQueue : undefined,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         CIPHERWATCH_CONFIG_DIR: LAMBDA_CONFIG_DIR,
@@ -96,6 +102,7 @@ export class CipherwatchFunction extends Construct {
         },
       },
     });
+    this.acknowledgeFindings(props);
     this.errorAlarm = new Alarm(this, 'Errors', {
       alarmDescription: `${props.handlerFile} failed: an invocation ended in an error (see its log group).`,
       metric: this.function.metricErrors({ period: Duration.minutes(5) }),
@@ -106,5 +113,30 @@ export class CipherwatchFunction extends Construct {
     });
     this.errorAlarm.addAlarmAction(props.alarmAction);
     this.errorAlarm.addOkAction(props.alarmAction);
+  }
+
+  /** The cdk-nag findings every function shares, each with why it is acceptable. */
+  private acknowledgeFindings(props: CipherwatchFunctionProps): void {
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only xray:PutTraceSegments and xray:PutTelemetryRecords (tracing) use Resource "*": X-Ray offers no ' +
+        'resource-level permissions for them. Every other statement names its table, index, queue or secret.',
+    });
+    if (props.invokedBy.kind === 'queue') {
+      Validations.of(this.function).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Invoked synchronously by its SQS event source: a message that keeps failing moves to the source ' +
+          "queue's dead-letter queue through its redrive policy, where an alarm reports it.",
+      });
+    }
+    if (props.invokedBy.kind === 'http') {
+      Validations.of(this.function).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Invoked synchronously by API Gateway: the caller receives the error; nothing is queued to lose.',
+      });
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IAlarmAction, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
@@ -34,13 +34,18 @@ export class QueueConsumer extends Construct {
           `${VISIBILITY_TO_TIMEOUT_RATIO} × its consumer's ${timeout}s timeout (lib/aws/resources.ts).`,
       );
     }
-    props.consumer.function.addEventSource(
-      new SqsEventSource(queue, {
-        batchSize: definition.batchSize,
-        reportBatchItemFailures: true,
-        maxConcurrency: Math.max(2, props.maxConcurrency),
-      }),
-    );
+    const eventSource = new SqsEventSource(queue, {
+      batchSize: definition.batchSize,
+      reportBatchItemFailures: true,
+      maxConcurrency: Math.max(2, props.maxConcurrency),
+    });
+    props.consumer.function.addEventSource(eventSource);
+    Validations.of(props.consumer.function).acknowledge({
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason:
+        'SQS event sources take no on-failure destination: the redrive policy moves a message that failed ' +
+        `${definition.maxReceiveCount} times to ${definition.name}-dlq, and the alarm below reports it.`,
+    });
     this.deadLetterAlarm = new Alarm(this, 'DeadLetters', {
       alarmDescription:
         `${definition.name}: messages reached the dead-letter queue after ${definition.maxReceiveCount} ` +

@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -7,7 +7,7 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -51,10 +51,14 @@ export class PipelineStack extends Stack {
     const queueEnv = (...ids: (keyof typeof QUEUES)[]) =>
       Object.fromEntries(ids.map((queueId) => [QUEUES[queueId].envVar, data.queues[queueId].queue.queueUrl]));
     const common = { logRetention, alarmAction };
+    const scheduleFailures = this.scheduleDeadLetters(alarmAction);
+    const scheduled = { kind: 'schedule', deadLetterQueue: scheduleFailures } as const;
+    const queued = { kind: 'queue' } as const;
 
     const schedulePolls = new CipherwatchFunction(this, 'SchedulePolls', {
       ...common,
       handlerFile: 'schedule-polls',
+      invokedBy: scheduled,
       description: 'Queues one poll job per due feed.',
       timeout: Duration.seconds(60),
       environment: {
@@ -70,6 +74,7 @@ export class PipelineStack extends Stack {
     const pollFeeds = new CipherwatchFunction(this, 'PollFeeds', {
       ...common,
       handlerFile: 'poll-feeds',
+      invokedBy: queued,
       description: 'Fetches, parses, classifies and stores each queued feed; queues instant alerts.',
       memorySize: 1024,
       timeout: Duration.seconds(QUEUES.pollFeeds.consumerTimeoutSeconds),
@@ -88,6 +93,7 @@ export class PipelineStack extends Stack {
     const scheduleDigests = new CipherwatchFunction(this, 'ScheduleDigests', {
       ...common,
       handlerFile: 'schedule-digests',
+      invokedBy: scheduled,
       description: 'Queues one digest job per subscriber whose delivery hour has come.',
       timeout: Duration.seconds(120),
       environment: { ...tableEnv('subscribers'), ...queueEnv('digests') },
@@ -99,6 +105,7 @@ export class PipelineStack extends Stack {
     const sendDigests = new CipherwatchFunction(this, 'SendDigests', {
       ...common,
       handlerFile: 'send-digests',
+      invokedBy: queued,
       description: 'Composes, sends and records each queued digest or alert.',
       memorySize: 512,
       timeout: Duration.seconds(QUEUES.digests.consumerTimeoutSeconds),
@@ -125,6 +132,7 @@ export class PipelineStack extends Stack {
     const sesEvents = new CipherwatchFunction(this, 'SesEvents', {
       ...common,
       handlerFile: 'ses-events',
+      invokedBy: queued,
       description: 'Marks subscribers suppressed on SES bounces and complaints.',
       timeout: Duration.seconds(QUEUES.sesEvents.consumerTimeoutSeconds),
       environment: tableEnv('subscribers'),
@@ -151,32 +159,55 @@ export class PipelineStack extends Stack {
       alarmAction,
     });
 
-    this.schedule(settings, schedulePolls, scheduleDigests, alarmAction);
+    this.schedule(settings, schedulePolls, scheduleDigests, scheduleFailures);
     this.alarms(settings, alarmAction);
     this.functions = { schedulePolls, pollFeeds, scheduleDigests, sendDigests, sesEvents };
   }
 
-  /** EventBridge Scheduler: polls every few minutes, digests hourly; failed invocations retried, then dead-lettered. */
-  private schedule(
-    settings: DeploySettings,
-    schedulePolls: CipherwatchFunction,
-    scheduleDigests: CipherwatchFunction,
-    alarmAction: SnsAction,
-  ): void {
+  /**
+   * Where a scheduled round that could not run ends up: invocations the scheduler could not deliver
+   * after its retries, and asynchronous invocations that still failed after Lambda's own retries.
+   */
+  private scheduleDeadLetters(alarmAction: SnsAction): Queue {
     const failed = new Queue(this, 'ScheduleDeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(failed).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself a dead-letter queue: the schedules send invocations to it after their retries.',
-    });
+    for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
+      Validations.of(failed).acknowledge({
+        id,
+        reason:
+          'This queue is itself a dead-letter queue (of the schedules and the scheduled functions); ' +
+          'an alarm fires when anything arrives, and a further dead-letter queue would only hide it.',
+      });
+    }
+    new Alarm(this, 'ScheduleFailures', {
+      alarmDescription: 'A scheduled poll or digest round could not be started, or failed after its retries.',
+      metric: failed.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(alarmAction);
+    return failed;
+  }
+
+  /** EventBridge Scheduler: polls every few minutes, digests hourly; undelivered invocations retried, then dead-lettered. */
+  private schedule(
+    settings: DeploySettings,
+    schedulePolls: CipherwatchFunction,
+    scheduleDigests: CipherwatchFunction,
+    failed: Queue,
+  ): void {
     new Schedule(this, 'PollSchedule', {
       description: 'Queue due feeds for polling.',
       schedule: ScheduleExpression.rate(Duration.minutes(settings.pollEveryMinutes)),
       target: new LambdaInvoke(schedulePolls.function, {
+        role: this.schedulerRole('PollScheduleRole', schedulePolls),
         retryAttempts: 2,
         // A late round is pointless once the next one is due.
         maxEventAge: Duration.minutes(Math.max(1, settings.pollEveryMinutes - 1)),
@@ -187,22 +218,29 @@ export class PipelineStack extends Stack {
       description: 'Queue the digests that are due.',
       schedule: ScheduleExpression.expression(settings.digestSchedule),
       target: new LambdaInvoke(scheduleDigests.function, {
+        role: this.schedulerRole('DigestScheduleRole', scheduleDigests),
         retryAttempts: 3,
         maxEventAge: Duration.minutes(30),
         deadLetterQueue: failed,
       }),
     });
-    new Alarm(this, 'ScheduleFailures', {
-      alarmDescription: 'A scheduled poll or digest round could not be started after its retries.',
-      metric: failed.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
+  }
+
+  /** A role EventBridge Scheduler assumes (from this account only) to invoke one function. */
+  private schedulerRole(id: string, fn: CipherwatchFunction): Role {
+    const role = new Role(this, id, {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
       }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(alarmAction);
+    });
+    const functionLogicalId = this.getLogicalId(fn.function.node.defaultChild as CfnElement);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+      reason:
+        "CDK's scheduler target grants lambda:InvokeFunction on this one function and its versions " +
+        '(`<arn>:*`); no other function or action.',
+    });
+    return role;
   }
 
   /** The pipeline-wide alarms: feeds failing in bulk, and SES reputation nearing the account's limits. */
