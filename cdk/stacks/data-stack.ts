@@ -1,8 +1,7 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Subscription, SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { QUEUES, type QueueId, TABLES, type TableId } from '../../lib/aws/resources.ts';
 import { createDataTable } from '../constructs/data-table.ts';
@@ -70,7 +69,19 @@ export class DataStack extends Stack implements DataResources {
         'Alarm notifications carry alarm names and metric values only, no personal data. CloudWatch cannot ' +
         'publish to a topic under the AWS-managed SNS key, and a customer key would protect nothing here.',
     });
-    if (settings.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(settings.alarmEmail));
+    if (settings.alarmEmail) {
+      const subscription = new Subscription(this, 'AlarmEmail', {
+        topic: this.alarmTopic,
+        protocol: SubscriptionProtocol.EMAIL,
+        endpoint: settings.alarmEmail,
+      });
+      Validations.of(subscription).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason:
+          'An email subscription: SNS retries delivery itself, and every alarm stays visible in CloudWatch ' +
+          'whatever happens to the email, so a dead-letter queue would hold copies nobody reads.',
+      });
+    }
 
     this.mail = new MailIdentity(this, 'Mail', {
       senderEmail: settings.senderEmail,
