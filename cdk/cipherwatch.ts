@@ -9,7 +9,9 @@ const NO_PUBLIC_URL = 'https://cipherwatch.invalid';
 
 /** The whole deployment on an app: data, pipeline and web stacks, checked by cdk-nag. */
 export function buildCipherwatch(app: App, settings: DeploySettings = readDeploySettings(app)) {
-  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  // The CLI sets these from the caller's credentials when it can; a synth without them is environment-agnostic.
+  const { CDK_DEFAULT_ACCOUNT: account, CDK_DEFAULT_REGION: region } = process.env;
+  const env = { ...(account ? { account } : {}), ...(region ? { region } : {}) };
   const data = new DataStack(app, 'CipherwatchData', {
     env,
     settings,

@@ -34,10 +34,12 @@ export function allowIndexQuery(
     new PolicyStatement({
       actions: ['dynamodb:Query'],
       resources: [`${table.tableArn}/index/${indexName}`],
-      conditions: attributes && {
-        'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...attributes] },
-        StringEquals: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
-      },
+      ...(attributes && {
+        conditions: {
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...attributes] },
+          StringEquals: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+        },
+      }),
     }),
   );
 }

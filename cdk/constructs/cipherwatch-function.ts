@@ -76,7 +76,7 @@ export class CipherwatchFunction extends Construct {
       tracing: Tracing.ACTIVE,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
-      deadLetterQueue: props.invokedBy.kind === 'schedule' ? props.invokedBy.deadLetterQueue : undefined,
+      ...(props.invokedBy.kind === 'schedule' && { deadLetterQueue: props.invokedBy.deadLetterQueue }),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         CIPHERWATCH_CONFIG_DIR: LAMBDA_CONFIG_DIR,

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import type { KeyDefinition, TableDefinition } from '../../lib/aws/resources.ts';
+import type { KeyDefinition, TableDefinition } from '#lib/aws/resources.ts';
 
 const attribute = (key: KeyDefinition) => ({
   name: key.name,
@@ -16,11 +16,11 @@ const attribute = (key: KeyDefinition) => ({
 export function createDataTable(scope: Construct, definition: TableDefinition): Table {
   const table = new Table(scope, `${definition.id[0]?.toUpperCase()}${definition.id.slice(1)}Table`, {
     partitionKey: attribute(definition.partitionKey),
-    sortKey: definition.sortKey && attribute(definition.sortKey),
+    ...(definition.sortKey && { sortKey: attribute(definition.sortKey) }),
     billingMode: BillingMode.PAY_PER_REQUEST,
     encryption: TableEncryption.AWS_MANAGED,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    timeToLiveAttribute: definition.ttlAttribute,
+    ...(definition.ttlAttribute && { timeToLiveAttribute: definition.ttlAttribute }),
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
   });
@@ -28,7 +28,7 @@ export function createDataTable(scope: Construct, definition: TableDefinition): 
     table.addGlobalSecondaryIndex({
       indexName: index.name,
       partitionKey: attribute(index.partitionKey),
-      sortKey: index.sortKey && attribute(index.sortKey),
+      ...(index.sortKey && { sortKey: attribute(index.sortKey) }),
       projectionType: ProjectionType.ALL,
     });
   }

@@ -1,7 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { deadLetterQueueName, type QueueDefinition } from '../../lib/aws/resources.ts';
+import { deadLetterQueueName, type QueueDefinition } from '#lib/aws/resources.ts';
 
 /** How long an unprocessed message waits in a work queue before SQS drops it. */
 export const SOURCE_RETENTION = Duration.days(4);

@@ -3,7 +3,7 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Subscription, SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { QUEUES, type QueueId, TABLES, type TableId } from '../../lib/aws/resources.ts';
+import { QUEUES, type QueueId, TABLES, type TableId } from '#lib/aws/resources.ts';
 import { createDataTable } from '../constructs/data-table.ts';
 import { MailIdentity } from '../constructs/mail-identity.ts';
 import { WorkQueue } from '../constructs/work-queue.ts';

@@ -13,7 +13,7 @@ import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { QUEUES, TABLES } from '../../lib/aws/resources.ts';
+import { QUEUES, TABLES } from '#lib/aws/resources.ts';
 import { allowIndexQuery, allowSend, allowTable } from '../constructs/access.ts';
 import { CipherwatchFunction } from '../constructs/cipherwatch-function.ts';
 import { QueueConsumer } from '../constructs/queue-consumer.ts';

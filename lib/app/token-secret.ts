@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { readSecretOnce, type SecretReader } from '../aws/secrets.ts';
-import { type Config, ConfigError } from '../config.ts';
+import { readSecretOnce, type SecretReader } from '#lib/aws/secrets.ts';
+import { type Config, ConfigError } from '#lib/config.ts';
 
 /** The shortest token key accepted, wherever it comes from. */
 const MIN_SECRET_LENGTH = 32;
 
 /**
- * The key that signs unsubscribe and manage links, wherever it lives: the environment, Secrets Manager
- * (on AWS, read once per cold start), or, on a laptop, the data folder.
+ * The token key from Secrets Manager when `CIPHERWATCH_TOKEN_SECRET_ARN` is set (on AWS), read once
+ * per cold start; undefined otherwise, and the key then resolves on first use (`resolveTokenSecret`).
  */
-export async function loadTokenSecret(config: Config, read?: SecretReader): Promise<string> {
-  if (config.tokenSecret || !config.tokenSecretArn) return resolveTokenSecret(config);
+export async function fetchTokenSecret(config: Config, read?: SecretReader): Promise<string | undefined> {
+  if (config.tokenSecret || !config.tokenSecretArn) return undefined;
   const secret = (await readSecretOnce(config.tokenSecretArn, read)).trim();
   if (secret.length < MIN_SECRET_LENGTH) {
     throw new ConfigError(
@@ -26,7 +26,7 @@ export async function loadTokenSecret(config: Config, read?: SecretReader): Prom
 /**
  * The key without Secrets Manager: from the environment, or on a laptop generated on first use and kept
  * in the data folder, readable only by its owner, so links in earlier local emails keep working across
- * restarts. In Lambda it must come from the environment or Secrets Manager (`loadTokenSecret`).
+ * restarts. In Lambda it comes from Secrets Manager (`fetchTokenSecret`) or the environment.
  */
 export function resolveTokenSecret(config: Config): string {
   if (config.tokenSecret) return config.tokenSecret;

@@ -15,7 +15,7 @@ export class SecretReadError extends Error {
 /** Reads one secret's string value; the default goes to Secrets Manager. */
 export type SecretReader = (secretArn: string) => Promise<string>;
 
-let client: SecretsManagerClient | undefined;
+const clients = new Map<string, SecretsManagerClient>();
 const reads = new Map<string, Promise<string>>();
 
 /**
@@ -32,8 +32,14 @@ export function readSecretOnce(secretArn: string, read: SecretReader = fetchSecr
   return pending;
 }
 
+/** Reads from the secret's own region (the fourth field of its ARN). */
 async function fetchSecret(secretArn: string): Promise<string> {
-  client ??= new SecretsManagerClient({});
+  const region = secretArn.split(':')[3] ?? '';
+  let client = clients.get(region);
+  if (!client) {
+    client = new SecretsManagerClient({ region });
+    clients.set(region, client);
+  }
   let value: string | undefined;
   try {
     value = (await client.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString;

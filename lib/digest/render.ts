@@ -1,5 +1,5 @@
-import type { Story } from '../stories/story.ts';
-import type { Subscriber } from '../subscriptions/subscriber.ts';
+import type { Story } from '#lib/stories/story.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import type { Digest, DigestEntry, DigestSection } from './digest.ts';
 import { escapeHtml, oneLine, safeHttpUrl, shorten } from './html-text.ts';
 

@@ -1,4 +1,4 @@
-import type { TopicMatch } from '../classify/types.ts';
+import type { TopicMatch } from '#lib/classify/types.ts';
 import { oneLine, shorten } from './html-text.ts';
 
 const MAX_SENTENCE = 180;

@@ -1,4 +1,4 @@
-import { decodeEntities } from './html-entities.ts';
+import { decodeEntities } from '#lib/reader/html-entities.ts';
 
 const ALLOWED_TAGS = new Set(
   (

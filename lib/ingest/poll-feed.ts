@@ -1,17 +1,17 @@
-import type { Classifier } from '../classify/classifier.ts';
-import { findCluster } from '../feeds/cluster.ts';
-import { FeedError, FeedGoneError, RateLimitedError } from '../feeds/errors.ts';
-import { type FetchFeedOptions, type FetchResult, fetchFeed } from '../feeds/fetch.ts';
-import { processFeed } from '../feeds/process.ts';
-import type { FeedRepository } from '../store/feed-repository.ts';
-import type { StoryRepository } from '../store/story-repository.ts';
-import type { Story } from '../stories/story.ts';
-import type { Feed } from './feed.ts';
-import { afterFailure, afterSuccess, DEFAULT_POLL_POLICY, type PollPolicy } from './feed-state.ts';
+import type { Classifier } from '#lib/classify/classifier.ts';
+import type { Feed } from '#lib/feeds/feed.ts';
+import { afterFailure, afterSuccess, DEFAULT_POLL_POLICY, type PollPolicy } from '#lib/feeds/feed-state.ts';
+import type { FeedStore } from '#lib/feeds/feed-store.ts';
+import { FeedError, FeedGoneError, RateLimitedError } from '#lib/reader/errors.ts';
+import { type FetchFeedOptions, type FetchResult, fetchFeed } from '#lib/reader/fetch.ts';
+import { findCluster } from '#lib/stories/cluster.ts';
+import { processFeed } from '#lib/stories/process.ts';
+import type { Story } from '#lib/stories/story.ts';
+import type { StoryStore } from '#lib/stories/story-store.ts';
 
 export interface PollDependencies {
-  feeds: FeedRepository;
-  stories: StoryRepository;
+  feeds: FeedStore;
+  stories: StoryStore;
   classifier: Classifier;
   allowPrivateNetworks: boolean;
   policy?: PollPolicy;
@@ -105,7 +105,7 @@ export async function pollFeed(feedId: string, deps: PollDependencies): Promise<
  * syndicated copy with a lightly edited title), looking at stories stored in the last two days and
  * those earlier in this batch.
  */
-async function assignClusters(stories: Story[], repository: StoryRepository, now: Date): Promise<Story[]> {
+async function assignClusters(stories: Story[], repository: StoryStore, now: Date): Promise<Story[]> {
   const topics = [...new Set(stories.flatMap((story) => story.topics.map((topic) => topic.id)))];
   if (topics.length === 0) return stories;
   const since = new Date(now.getTime() - CLUSTER_LOOKBACK_MS);

@@ -1,30 +1,11 @@
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isGlobalGuid } from '../feeds/normalize.ts';
-import type { Story, StorySource } from '../stories/story.ts';
+import { mapWithConcurrency } from '#lib/batches.ts';
+import { isGlobalGuid } from '#lib/stories/normalize.ts';
+import type { Story, StorySource } from '#lib/stories/story.ts';
+import type { SaveResult, StoryStore, TopicIndexEntry } from '#lib/stories/story-store.ts';
 import { batchGet, batchWrite } from './batch.ts';
 import { conditionally } from './conditional.ts';
 import { queryAll } from './paging.ts';
-import { mapWithConcurrency } from './retry.ts';
-
-/** A topic index item: enough to find, rank and cluster a story without reading it. */
-export interface TopicIndexEntry {
-  storyId: string;
-  topic: string;
-  score: number;
-  title: string;
-  clusterId: string;
-  firstSeenAt: string;
-}
-
-/** What saving a feed's stories did. */
-export interface SaveResult {
-  /** Stories written for the first time. */
-  created: Story[];
-  /** Stories already stored that this feed now also carries. */
-  sourcesAdded: number;
-  /** Stories already stored with this feed among their sources. */
-  unchanged: number;
-}
 
 const STORY_TTL_DAYS = 365;
 const INDEX_TTL_DAYS = 90;
@@ -44,7 +25,7 @@ type StoryItem = Story & { pk: string; sk: string; sourceFeedIds: Set<string>; e
  * second feed carrying it only appends itself to the sources. "Stories on topic T between A and B" is
  * one query per topic and day through the index items.
  */
-export class StoryRepository {
+export class StoryRepository implements StoryStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,

@@ -5,8 +5,9 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { InstantReader, Subscriber } from '../subscriptions/subscriber.ts';
-import type { BounceState, BounceStore, SoftBounce } from '../subscriptions/suppression.ts';
+import type { BounceState, BounceStore, SoftBounce } from '#lib/delivery/suppression.ts';
+import type { InstantReader, Subscriber } from '#lib/subscriptions/subscriber.ts';
+import type { SubscriberStore } from '#lib/subscriptions/subscriber-store.ts';
 import { conditionally } from './conditional.ts';
 import { queryAll, scanAll } from './paging.ts';
 
@@ -28,7 +29,7 @@ const digestSlot = (nextDigestAt: string, id: string) => `${nextDigestAt}#${id}`
 const INSTANT_SORT_KEY = 'instant';
 
 /** Subscribers, keyed by the hash of their email; due digests and instant readers found by index query. */
-export class SubscriberRepository implements BounceStore {
+export class SubscriberRepository implements SubscriberStore, BounceStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { QUEUES, TABLES } from '#lib/aws/resources.ts';
 import { SES_FEEDBACK_DETAIL_TYPES } from '../../cdk/constructs/mail-identity.ts';
 import { VISIBILITY_TO_TIMEOUT_RATIO } from '../../cdk/constructs/queue-consumer.ts';
-import { QUEUES, TABLES } from '../../lib/aws/resources.ts';
 import { synthCipherwatch } from './synth.ts';
 import { DeploymentReader } from './template-reader.ts';
 

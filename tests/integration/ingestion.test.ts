@@ -1,16 +1,14 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler as pollFeedsHandler } from '../../functions/poll-feeds.ts';
-import { handler as schedulePollsHandler } from '../../functions/schedule-polls.ts';
-import { getAppContext } from '../../lib/app/context.ts';
-import { getDocumentClient, getSqsClient } from '../../lib/aws/clients.ts';
-import { TABLES } from '../../lib/aws/resources.ts';
-import { type Feed, newFeed } from '../../lib/ingest/feed.ts';
-import { createQueueConsumer } from '../../lib/local/event-source.ts';
-import type { Story } from '../../lib/stories/story.ts';
+import { TABLES } from '#lib/aws/resources.ts';
+import { type Feed, newFeed } from '#lib/feeds/feed.ts';
+import { createPollFeedsHandler } from '#lib/handlers/poll-feeds.ts';
+import { createSchedulePollsHandler } from '#lib/handlers/schedules.ts';
+import { createQueueConsumer } from '#lib/local/event-source.ts';
+import type { Story } from '#lib/stories/story.ts';
 import { type FeedServer, startFeedServer } from '../helpers/feed-server.ts';
-import { useLocalStack } from '../helpers/local-stack.ts';
+import { lambdaEnvironment, useLocalStack } from '../helpers/local-stack.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { atom, hoursAgo, rss1, rss2, type SampleItem } from '../helpers/sample-feeds.ts';
 
@@ -88,7 +86,7 @@ describe('feed ingestion through the queues', () => {
       contentType: 'application/rss+xml',
       etag: '"ru-v1"',
     });
-    const { feeds: repository } = getAppContext();
+    const { feeds: repository } = stack().app;
     for (const path of server.feeds.keys()) {
       const feed = newFeed({ url: server.url(path), name: path.slice(1) }, new Date());
       await repository.add(feed);
@@ -101,26 +99,26 @@ describe('feed ingestion through the queues', () => {
   });
 
   async function pollRound(): Promise<void> {
-    await schedulePollsHandler();
+    await createSchedulePollsHandler(stack().app)();
     const queue = stack().queues.pollFeeds;
     const consumer = createQueueConsumer({
-      sqs: getSqsClient(),
+      sqs: stack().app.sqs,
       queueUrl: queue.url,
       queueArn: queue.arn,
-      handler: pollFeedsHandler,
+      handler: createPollFeedsHandler(stack().app),
       batchSize: queue.definition.batchSize,
     });
     await consumer.drain();
   }
 
   async function makeAllDue(): Promise<void> {
-    const { feeds: repository } = getAppContext();
+    const { feeds: repository } = stack().app;
     for (const feed of Object.values(feeds))
       await repository.setEnabled(feed.id, true, undefined, new Date());
   }
 
   async function storedStories(): Promise<Story[]> {
-    const result = await getDocumentClient().send(
+    const result = await stack().app.dynamodb.send(
       new ScanCommand({
         TableName: TABLES.stories.name,
         FilterExpression: 'sk = :story',
@@ -154,7 +152,7 @@ describe('feed ingestion through the queues', () => {
   });
 
   it('records each feed healthy, with the validators its server sent', async () => {
-    const { feeds: repository } = getAppContext();
+    const { feeds: repository } = stack().app;
     const rss = await repository.get(feeds['/rss2.xml']?.id ?? '');
     const rdf = await repository.get(feeds['/rdf.xml']?.id ?? '');
 
@@ -186,14 +184,14 @@ describe('feed ingestion through the queues', () => {
 
     await pollRound();
 
-    const failing = await getAppContext().feeds.get(atomFeed.id);
+    const failing = await stack().app.feeds.get(atomFeed.id);
     expect(failing).toMatchObject({ etag: '"atom-v1"', consecutiveFailures: 1, enabled: true });
     expect(failing?.lastError?.message).toMatch(/503/);
     // One failure doubles the 5-minute interval, with ±20% jitter.
     expect(Date.parse(failing?.nextPollAt ?? '')).toBeGreaterThan(startedAt + 7 * 60_000);
     expect((await storedStories()).some((story) => story.title === FACIAL_RECOGNITION.title)).toBe(true);
 
-    const { stdout: output } = await runCli(['feeds', 'list']);
+    const { stdout: output } = await runCli(['feeds', 'list'], lambdaEnvironment(stack()));
     expect(output).toMatch(/atom\.xml\s+failing/);
     expect(output).toMatch(/503/);
   });
@@ -201,25 +199,25 @@ describe('feed ingestion through the queues', () => {
   it('disables a feed whose server says it is gone (410), with the reason in feeds list', async () => {
     server.feeds.set('/gone.xml', { body: '', failWith: 410 });
     const gone = newFeed({ url: server.url('/gone.xml'), name: 'Gone Gazette' }, new Date());
-    await getAppContext().feeds.add(gone);
+    await stack().app.feeds.add(gone);
 
     await pollRound();
 
-    const stored = await getAppContext().feeds.get(gone.id);
+    const stored = await stack().app.feeds.get(gone.id);
     expect(stored).toMatchObject({ enabled: false });
     expect(stored?.disabledReason).toMatch(/410/);
-    const { stdout } = await runCli(['feeds', 'list']);
+    const { stdout } = await runCli(['feeds', 'list'], lambdaEnvironment(stack()));
     expect(stdout).toMatch(/Gone Gazette\s+disabled.*410/);
-    await getAppContext().feeds.remove(gone.id);
+    await stack().app.feeds.remove(gone.id);
   });
 
   it('recovers when the server does', async () => {
-    (server.feeds.get('/atom.xml') as { failWith?: number }).failWith = undefined;
+    (server.feeds.get('/atom.xml') as { failWith?: number | undefined }).failWith = undefined;
     await makeAllDue();
 
     await pollRound();
 
-    const recovered = await getAppContext().feeds.get(feeds['/atom.xml']?.id ?? '');
+    const recovered = await stack().app.feeds.get(feeds['/atom.xml']?.id ?? '');
     expect(recovered).toMatchObject({ consecutiveFailures: 0, etag: '"atom-v1"' });
     expect(recovered?.lastError).toBeUndefined();
   });

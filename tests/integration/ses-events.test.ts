@@ -1,44 +1,43 @@
 import { readFileSync } from 'node:fs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
-import { handler } from '../../functions/ses-events.ts';
-import { getAppContext } from '../../lib/app/context.ts';
-import { addSubscriber } from '../../lib/subscriptions/add-subscriber.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createSesEventsHandler } from '#lib/handlers/ses-events.ts';
+import { addSubscriber } from '#lib/subscriptions/add-subscriber.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
+import { sqsRecord } from '../helpers/sqs-events.ts';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../fixtures/ses-events/${name}.json`, import.meta.url), 'utf8');
 
 let sequence = 0;
+/** Records with ids unique across the file, as the queue would deliver them. */
 function event(...bodies: string[]): SQSEvent {
   return {
-    Records: bodies.map((body) => {
+    Records: bodies.map((body): SQSRecord => {
       sequence += 1;
-      return {
-        messageId: `message-${sequence}`,
-        receiptHandle: `receipt-${sequence}`,
-        body,
-        attributes: { ApproximateReceiveCount: '1' },
-        messageAttributes: {},
-        eventSource: 'aws:sqs',
-      } as unknown as SQSRecord;
+      return sqsRecord(body, { messageId: `message-${sequence}` });
     }),
   };
 }
 
+const stack = useLocalStack();
+const app = () => stack().app;
+let handler: ReturnType<typeof createSesEventsHandler>;
+beforeAll(() => {
+  handler = createSesEventsHandler(app());
+});
+
 async function subscribe(email: string, frequency: 'daily' | 'instant' = 'daily') {
-  const { subscribers, classifier } = getAppContext();
+  const { subscribers, classifier } = app();
   return addSubscriber(
     { email, topics: ['encryption'], frequency, timeZone: 'Europe/London', hour: 8 },
     { subscribers, topicIds: classifier.pack.topics.map((t) => t.id), now: new Date('2026-11-01T00:00:00Z') },
   );
 }
 
-const statusOf = async (id: string) => (await getAppContext().subscribers.get(id))?.status;
+const statusOf = async (id: string) => (await app().subscribers.get(id))?.status;
 
 describe('ses-events handler (recorded SES events through EventBridge)', () => {
-  useLocalStack();
-
   it('suppresses a hard-bounced reader at once and takes them out of the digest schedule', async () => {
     const reader = await subscribe('gone@reader.example.net');
 
@@ -46,7 +45,7 @@ describe('ses-events handler (recorded SES events through EventBridge)', () => {
 
     expect(response.batchItemFailures).toEqual([]);
     expect(await statusOf(reader.id)).toBe('suppressed');
-    const due = await getAppContext().subscribers.findDue(new Date('2030-01-01T00:00:00Z'));
+    const due = await app().subscribers.findDue(new Date('2030-01-01T00:00:00Z'));
     expect(due.map((s) => s.id)).not.toContain(reader.id);
   });
 
@@ -56,7 +55,7 @@ describe('ses-events handler (recorded SES events through EventBridge)', () => {
     await handler(event(fixture('complaint')));
 
     expect(await statusOf(reader.id)).toBe('suppressed');
-    const instant = await getAppContext().subscribers.listInstant();
+    const instant = await app().subscribers.listInstant();
     expect(instant.map((s) => s.id)).not.toContain(reader.id);
   });
 
@@ -81,7 +80,7 @@ describe('ses-events handler (recorded SES events through EventBridge)', () => {
     await handler(event(bounce('soft-bounce-2')));
 
     expect(await statusOf(reader.id)).toBe('active');
-    expect(await getAppContext().subscribers.bounceState(reader.id)).toMatchObject({ softBounces: [{}, {}] });
+    expect(await app().subscribers.bounceState(reader.id)).toMatchObject({ softBounces: [{}, {}] });
   });
 
   it('treats a repeated hard bounce and an unknown address as done, not as failures', async () => {

@@ -1,16 +1,16 @@
 import type { Command } from 'commander';
-import { createClassifier } from '../../classify/classifier.ts';
-import { loadTopicPack } from '../../classify/topic-pack.ts';
-import type { ClassifiableText, Classification } from '../../classify/types.ts';
-import type { Resolver } from '../../feeds/address-guard.ts';
-import { truncate } from '../../feeds/clean-text.ts';
-import { fetchFeed } from '../../feeds/fetch.ts';
-import { storyIdFor } from '../../feeds/normalize.ts';
-import { allowPrivateNetworksFromEnv } from '../../feeds/private-network-setting.ts';
-import { type ProcessedFeed, processFeed } from '../../feeds/process.ts';
-import { errorJson, errorLine, UsageError } from '../errors.ts';
+import { createClassifier } from '#lib/classify/classifier.ts';
+import { loadTopicPack } from '#lib/classify/topic-pack.ts';
+import type { ClassifiableText, Classification } from '#lib/classify/types.ts';
+import { errorJson, errorLine, UsageError } from '#lib/cli/errors.ts';
+import { loadConfig } from '#lib/config.ts';
+import type { Resolver } from '#lib/reader/address-guard.ts';
+import { fetchFeed } from '#lib/reader/fetch.ts';
+import { truncate } from '#lib/stories/clean-text.ts';
+import { storyIdFor } from '#lib/stories/normalize.ts';
+import { type ProcessedFeed, processFeed } from '#lib/stories/process.ts';
 
-/** What `poll --all` receives; the lead's local-stack round implements it and returns the exit code. */
+/** What `poll --all` receives; the local-stack round (poll-all.ts) implements it and returns the exit code. */
 export interface PollAllOptions {
   allowPrivateNetworks: boolean;
   json: boolean;
@@ -69,7 +69,7 @@ export function registerPollCommand(program: Command, options: PollCommandOption
     .action(async (url: string | undefined, flags: PollFlags) => {
       const json = flags.json === true;
       try {
-        const allowPrivateNetworks = flags.allowPrivateNetworks === true || allowPrivateNetworksFromEnv();
+        const allowPrivateNetworks = flags.allowPrivateNetworks === true || loadConfig().allowPrivateNetworks;
         if (flags.all) {
           if (url !== undefined) throw new UsageError('give either a feed URL or --all, not both');
           if (options.runAll === undefined) {

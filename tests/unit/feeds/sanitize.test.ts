@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sanitizeHtml } from '../../../lib/feeds/sanitize.ts';
+import { sanitizeHtml } from '#lib/feeds/sanitize.ts';
 
 describe('sanitizeHtml', () => {
   it.each([
