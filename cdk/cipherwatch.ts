@@ -1,14 +1,33 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { PROJECT_ROOT } from './bundling.ts';
 import { type DeploySettings, readDeploySettings } from './settings.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { PipelineStack } from './stacks/pipeline-stack.ts';
+import { WebStack } from './stacks/web-stack.ts';
 
-/** Where links in emails point until the web stack (or `-c publicUrl=…`) gives them a home. */
+/** Where links in emails point when there is no web stack and no `-c publicUrl=…`. */
 const NO_PUBLIC_URL = 'https://cipherwatch.invalid';
 
-/** The whole deployment on an app: data, pipeline and web stacks, checked by cdk-nag. */
-export function buildCipherwatch(app: App, settings: DeploySettings = readDeploySettings(app)) {
+export interface BuildOptions {
+  settings?: DeploySettings;
+  /**
+   * The web app's handler file under functions/, or null for no web stack.
+   * @default 'web' when functions/web.ts exists, else null
+   */
+  webHandlerFile?: string | null;
+}
+
+/** Whether the web app's Lambda entry point exists yet. */
+export const hasWebHandler = () => existsSync(path.join(PROJECT_ROOT, 'functions', 'web.ts'));
+
+/** The whole deployment on an app: data, web and pipeline stacks, checked by cdk-nag. */
+export function buildCipherwatch(app: App, options: BuildOptions = {}) {
+  const settings = options.settings ?? readDeploySettings(app);
+  const webHandlerFile =
+    options.webHandlerFile === undefined ? (hasWebHandler() ? 'web' : null) : options.webHandlerFile;
   // The CLI sets these from the caller's credentials when it can; a synth without them is environment-agnostic.
   const { CDK_DEFAULT_ACCOUNT: account, CDK_DEFAULT_REGION: region } = process.env;
   const env = { ...(account ? { account } : {}), ...(region ? { region } : {}) };
@@ -18,14 +37,24 @@ export function buildCipherwatch(app: App, settings: DeploySettings = readDeploy
     description:
       'Cipherwatch: tables, queues, the link-signing secret, the SES identity and the alarm topic.',
   });
+  const web =
+    webHandlerFile === null
+      ? undefined
+      : new WebStack(app, 'CipherwatchWeb', {
+          env,
+          data,
+          settings,
+          handlerFile: webHandlerFile,
+          description: 'Cipherwatch: the web pages, public API and admin API behind an HTTP API.',
+        });
   const pipeline = new PipelineStack(app, 'CipherwatchPipeline', {
     env,
     data,
     settings,
-    publicUrl: settings.publicUrl ?? NO_PUBLIC_URL,
+    publicUrl: web?.publicUrl ?? settings.publicUrl ?? NO_PUBLIC_URL,
     description: 'Cipherwatch: scheduled polls and digests, queue consumers, SES feedback and alarms.',
   });
   // Any finding not acknowledged (with its reason) next to the resource fails synth.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-  return { data, pipeline };
+  return { data, web, pipeline };
 }

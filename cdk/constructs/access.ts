@@ -11,7 +11,8 @@ export type TableAction =
   | 'PutItem'
   | 'UpdateItem'
   | 'DeleteItem'
-  | 'BatchWriteItem';
+  | 'BatchWriteItem'
+  | 'Scan';
 
 /** Lets a function run the named actions on one table (not its indexes). */
 export function allowTable(fn: CipherwatchFunction, table: Table, actions: readonly TableAction[]): void {

@@ -7,8 +7,14 @@ const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.ur
   context: Record<string, unknown>;
 };
 
-/** The deployment as `npm run deploy` would build it, without bundling (no stack is bundled), so it is fast. */
-export function synthCipherwatch(context: Record<string, unknown> = {}) {
+/**
+ * The deployment as `npm run deploy` would build it, without bundling (no stack is bundled), so it is
+ * fast; with a web stack serving `webHandlerFile` when given.
+ */
+export function synthCipherwatch(
+  context: Record<string, unknown> = {},
+  webHandlerFile: string | null = null,
+) {
   const app = new App({
     context: {
       ...cdkJson.context,
@@ -18,12 +24,13 @@ export function synthCipherwatch(context: Record<string, unknown> = {}) {
       ...context,
     },
   });
-  const stacks = buildCipherwatch(app);
+  const stacks = buildCipherwatch(app, { webHandlerFile });
   return {
     app,
     stacks,
     data: Template.fromStack(stacks.data),
     pipeline: Template.fromStack(stacks.pipeline),
+    web: stacks.web && Template.fromStack(stacks.web),
   };
 }
 

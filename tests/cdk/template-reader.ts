@@ -20,11 +20,13 @@ interface TemplateJson {
 export class DeploymentReader {
   readonly data: TemplateJson;
   readonly pipeline: TemplateJson;
+  readonly web: TemplateJson | undefined;
   private readonly labels = new Map<string, string>();
 
-  constructor(data: Template, pipeline: Template) {
+  constructor(data: Template, pipeline: Template, web?: Template) {
     this.data = data.toJSON() as TemplateJson;
     this.pipeline = pipeline.toJSON() as TemplateJson;
+    this.web = web?.toJSON() as TemplateJson | undefined;
     const lower = (id: string) => `${id[0]?.toLowerCase()}${id.slice(1)}`;
     for (const [logicalId, resource] of Object.entries(this.data.Resources)) {
       const table = /^(\w+?)Table[0-9A-F]{8}$/.exec(logicalId);
@@ -38,9 +40,11 @@ export class DeploymentReader {
       else if (resource.Type === 'AWS::SES::ConfigurationSet')
         this.labels.set(logicalId, 'ses:configuration-set');
     }
-    for (const [logicalId, resource] of Object.entries(this.pipeline.Resources)) {
-      if (resource.Type === 'AWS::Logs::LogGroup') this.labels.set(logicalId, 'own-log-group');
-      if (resource.Type === 'AWS::SQS::Queue') this.labels.set(logicalId, 'dlq:schedules');
+    for (const template of [this.pipeline, this.web]) {
+      for (const [logicalId, resource] of Object.entries(template?.Resources ?? {})) {
+        if (resource.Type === 'AWS::Logs::LogGroup') this.labels.set(logicalId, 'own-log-group');
+        if (resource.Type === 'AWS::SQS::Queue') this.labels.set(logicalId, 'dlq:schedules');
+      }
     }
   }
 
@@ -78,21 +82,21 @@ export class DeploymentReader {
     return index ? `${name.replace(/^table:/, 'index:')}/${index}` : `${name}${suffix}`;
   }
 
-  /** Every "action on resource" its role allows a pipeline function, sorted. */
-  permissionsOf(functionLogicalIdPrefix: string): string[] {
-    const [, fn] = this.resources(this.pipeline, 'AWS::Lambda::Function').find(([id]) =>
+  /** Every "action on resource" its role allows a function (of the pipeline unless told), sorted. */
+  permissionsOf(functionLogicalIdPrefix: string, template: TemplateJson = this.pipeline): string[] {
+    const [, fn] = this.resources(template, 'AWS::Lambda::Function').find(([id]) =>
       id.startsWith(`${functionLogicalIdPrefix}Function`),
     ) ?? [undefined, undefined];
     if (!fn) throw new Error(`No function ${functionLogicalIdPrefix}`);
     const roleId = ((fn.Properties?.Role ?? {}) as Record<string, Json[]>)['Fn::GetAtt']?.[0];
-    const statements = this.resources(this.pipeline, 'AWS::IAM::Policy')
+    const statements = this.resources(template, 'AWS::IAM::Policy')
       .filter(([, p]) => JSON.stringify(p.Properties?.Roles).includes(`"${roleId}"`))
       .flatMap(
         ([, p]) =>
           ((p.Properties?.PolicyDocument ?? { Statement: [] }) as { Statement: Record<string, Json>[] })
             .Statement,
       );
-    const managed = this.pipeline.Resources[String(roleId)]?.Properties?.ManagedPolicyArns;
+    const managed = template.Resources[String(roleId)]?.Properties?.ManagedPolicyArns;
     if (managed)
       throw new Error(`${functionLogicalIdPrefix} has managed policies: ${JSON.stringify(managed)}`);
     return statements
