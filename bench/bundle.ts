@@ -20,7 +20,10 @@ const IMPORT_RUNS = 5;
 export interface BundleFigures {
   name: string;
   bytes: number;
+  /** Wall-clock milliseconds to import the bundle (module evaluation, including createApp at module scope). */
   importMs: number;
+  /** CPU milliseconds the same import used: what a dedicated Lambda vCPU would wait, even on a busy machine. */
+  importCpuMs: number;
   forbidden: string[];
 }
 
@@ -37,9 +40,9 @@ async function bundle(entry: string, outDir: string): Promise<{ file: string; in
   return { file, inputs: Object.keys(result.metafile.inputs) };
 }
 
-/** Milliseconds a fresh Node process spends importing the bundle (module evaluation, no invocation). */
-function coldImportMs(file: string): number {
-  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
+/** Wall and CPU milliseconds a fresh Node process spends importing the bundle (no invocation). */
+function coldImport(file: string): { wall: number; cpu: number } {
+  const script = `const t = performance.now(); const c = process.cpuUsage(); await import(${JSON.stringify(pathToFileURL(file).href)}); const u = process.cpuUsage(c); process.stdout.write(JSON.stringify({ wall: performance.now() - t, cpu: (u.user + u.system) / 1000 }));`;
   const output = execFileSync(
     process.execPath,
     ['--enable-source-maps', '--input-type=module', '-e', script],
@@ -55,7 +58,7 @@ function coldImportMs(file: string): number {
       encoding: 'utf8',
     },
   );
-  return Number(output);
+  return JSON.parse(output) as { wall: number; cpu: number };
 }
 
 function median(values: number[]): number {
@@ -70,21 +73,25 @@ export async function benchBundles(): Promise<BundleFigures[]> {
   const figures: BundleFigures[] = [];
   for (const entry of functionEntries()) {
     const { file, inputs } = await bundle(entry, outDir);
-    const runs = Array.from({ length: IMPORT_RUNS }, () => coldImportMs(file));
+    const runs = Array.from({ length: IMPORT_RUNS }, () => coldImport(file));
     figures.push({
       name: path.basename(entry, '.ts'),
       bytes: statSync(file).size,
-      importMs: median(runs),
+      importMs: median(runs.map((run) => run.wall)),
+      importCpuMs: median(runs.map((run) => run.cpu)),
       forbidden: forbiddenModulesIn(inputs),
     });
   }
   console.log(
-    `Lambda bundles (esbuild, as deployed; targets < ${SIZE_TARGET_BYTES / 1e6} MB, < ${IMPORT_TARGET_MS} ms cold import)`,
+    `Lambda bundles (esbuild, as deployed; targets < ${SIZE_TARGET_BYTES / 1e6} MB and < ${IMPORT_TARGET_MS} ms CPU to import, median of ${IMPORT_RUNS} fresh processes)`,
+  );
+  console.log(
+    `  ${'function'.padEnd(18)} ${'size'.padStart(10)} ${'import'.padStart(9)} ${'(wall)'.padStart(9)}`,
   );
   for (const f of figures) {
-    const ok = f.bytes < SIZE_TARGET_BYTES && f.importMs < IMPORT_TARGET_MS && f.forbidden.length === 0;
+    const ok = f.bytes < SIZE_TARGET_BYTES && f.importCpuMs < IMPORT_TARGET_MS && f.forbidden.length === 0;
     console.log(
-      `  ${f.name.padEnd(18)} ${(f.bytes / 1024).toFixed(0).padStart(6)} KiB  ${f.importMs.toFixed(0).padStart(4)} ms  ${ok ? 'ok' : 'MISSED'}${f.forbidden.length ? `  includes ${f.forbidden.join(', ')}` : ''}`,
+      `  ${f.name.padEnd(18)} ${`${(f.bytes / 1e6).toFixed(2)} MB`.padStart(10)} ${`${f.importCpuMs.toFixed(0)} ms`.padStart(9)} ${`${f.importMs.toFixed(0)} ms`.padStart(9)}  ${ok ? 'ok' : 'MISSED'}${f.forbidden.length ? `  includes ${f.forbidden.join(', ')}` : ''}`,
     );
   }
   console.log('');

@@ -95,7 +95,9 @@ export class PipelineStack extends Stack {
       handlerFile: 'schedule-digests',
       invokedBy: scheduled,
       description: 'Queues one digest job per subscriber whose delivery hour has come.',
-      timeout: Duration.seconds(120),
+      // At 100,000 readers, one hour's round queues and reschedules tens of thousands of them.
+      memorySize: 512,
+      timeout: Duration.minutes(5),
       environment: { ...tableEnv('subscribers'), ...queueEnv('digests') },
     });
     allowIndexQuery(scheduleDigests, subscribers, 'byNextDigest');
