@@ -27,7 +27,7 @@ export const WEB_TABLE_ACCESS: WebTableAccess = {
   },
   stories: { actions: ['GetItem', 'BatchGetItem', 'Query'] },
   feeds: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Scan'] },
-  deliveries: { actions: ['GetItem', 'Query', 'DeleteItem', 'BatchWriteItem'] },
+  deliveries: { actions: ['GetItem', 'DeleteItem'] },
 };
 
 export interface WebStackProps extends StackProps {

@@ -70,9 +70,7 @@ describe('web stack', () => {
         ...['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Scan'].map(
           (a) => `dynamodb:${a} on table:feeds`,
         ),
-        ...['GetItem', 'Query', 'DeleteItem', 'BatchWriteItem'].map(
-          (a) => `dynamodb:${a} on table:deliveries`,
-        ),
+        ...['GetItem', 'DeleteItem'].map((a) => `dynamodb:${a} on table:deliveries`),
         'sqs:SendMessage on queue:pollFeeds',
         'sqs:SendMessage on queue:digests',
         'secretsmanager:DescribeSecret on secret:token',
