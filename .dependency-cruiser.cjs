@@ -4,7 +4,7 @@
  * the domain's ports; the composition root (lib/app) wires them; edges (handlers, local, cli, demo,
  * functions) turn events and commands into calls. See the README's "Architecture" section.
  */
-const KERNEL = 'lib/(config|log|retry|batches)[.]ts$';
+const KERNEL = 'lib/(config|log|retry|batches|plural|http-url)[.]ts$';
 const room = (name) => `^lib/${name}/`;
 const rooms = (...names) => `^lib/(${names.join('|')})/`;
 
@@ -116,7 +116,8 @@ module.exports = {
     {
       name: 'kernel-stands-alone',
       severity: 'error',
-      comment: 'Configuration, logging, retry and batching helpers are used by every room and import none.',
+      comment:
+        'The kernel (configuration, logging, retry, batching, plurals, URL parsing) is used by every room and imports none of them.',
       from: { path: KERNEL },
       to: { path: '^(lib|functions)/', pathNot: KERNEL },
     },

@@ -26,7 +26,8 @@ const wholeNumber = (min: number, max: number) =>
         .max(max, `a whole number from ${min} to ${max}`),
     );
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
+/** An http or https URL: for every URL a person configures. */
+export const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
 
 /** Every environment variable Cipherwatch reads, with what it expects. */
 const environmentSchema = z.object({

@@ -119,8 +119,9 @@ export class PipelineStack extends Stack {
         CIPHERWATCH_TOKEN_SECRET_ARN: data.tokenSecret.secretArn,
       },
     });
-    allowTable(sendDigests, subscribers, ['GetItem', 'BatchGetItem']);
-    allowTable(sendDigests, deliveries, ['GetItem', 'BatchGetItem', 'UpdateItem']);
+    // Reads the reader with their ledger; moves their schedule on once a digest is recorded.
+    allowTable(sendDigests, subscribers, ['BatchGetItem', 'UpdateItem']);
+    allowTable(sendDigests, deliveries, ['BatchGetItem', 'UpdateItem']);
     allowTable(sendDigests, stories, ['BatchGetItem', 'Query']);
     data.tokenSecret.grantRead(sendDigests.role);
     sendDigests.role.addToPolicy(

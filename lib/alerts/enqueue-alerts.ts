@@ -2,15 +2,9 @@ import { createHash } from 'node:crypto';
 import type { TopicDefinition } from '#lib/classify/topic-pack.ts';
 import type { JobQueue } from '#lib/jobs/job-queue.ts';
 import type { DeliveryJob } from '#lib/jobs/messages.ts';
+import { isNews } from '#lib/stories/freshness.ts';
 import type { Story } from '#lib/stories/story.ts';
 import type { SubscriberStore } from '#lib/subscriptions/subscriber-store.ts';
-
-/** An alert is for news: a newly added feed's backlog of old stories alerts nobody. */
-const ALERT_MAX_AGE_MS = 48 * 3_600_000;
-
-function isNews(story: Story): boolean {
-  return Date.parse(story.firstSeenAt) - Date.parse(story.publishedAt) <= ALERT_MAX_AGE_MS;
-}
 
 /**
  * Queues one instant alert per interested subscriber for the stories of a poll batch that reach a

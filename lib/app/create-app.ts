@@ -75,6 +75,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       loadTopicPack(config.configDir ? path.join(config.configDir, 'topics.yaml') : undefined),
     );
   const stories = new StoryRepository(dynamodb, config.tables.stories);
+  const subscribers = new SubscriberRepository(dynamodb, config.tables.subscribers);
   const deliveries = new DeliveryRepository(dynamodb, {
     deliveries: config.tables.deliveries,
     subscribers: config.tables.subscribers,
@@ -91,7 +92,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     sqs,
     feeds: new FeedRepository(dynamodb, config.tables.feeds),
     stories,
-    subscribers: new SubscriberRepository(dynamodb, config.tables.subscribers),
+    subscribers,
     deliveries,
     classifier,
     queues: {
@@ -101,6 +102,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     delivery: {
       stories,
       deliveries,
+      subscribers,
       reader: new StoryWindowReader(stories),
       mailer,
       topicNames: new Map(topics.map((topic) => [topic.id, topic.name])),

@@ -1,5 +1,6 @@
 import type { Config } from '#lib/config.ts';
 import type { DeliveryDependencies } from '#lib/delivery/deliver.ts';
+import { senderDomain } from '#lib/mail/transport.ts';
 import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import { signToken } from '#lib/subscriptions/tokens.ts';
 import { resolveTokenSecret } from './token-secret.ts';
@@ -12,7 +13,7 @@ import { resolveTokenSecret } from './token-secret.ts';
 export function linkSigner(config: Config, tokenSecret?: string): DeliveryDependencies['linksFor'] {
   let secret = tokenSecret;
   const host = new URL(config.publicUrl).hostname;
-  const senderDomain = /@([^>\s]+)>?\s*$/.exec(config.mail.from)?.[1] ?? host;
+  const mailDomain = senderDomain(config.mail.from) ?? host;
   return (subscriber: Subscriber) => {
     secret ??= resolveTokenSecret(config);
     const unsubscribe = signToken({ subscriberId: subscriber.id, purpose: 'unsubscribe' }, secret);
@@ -20,8 +21,8 @@ export function linkSigner(config: Config, tokenSecret?: string): DeliveryDepend
     return {
       unsubscribeUrl: `${config.publicUrl}/unsubscribe?token=${unsubscribe}`,
       manageUrl: `${config.publicUrl}/manage?token=${manage}`,
-      unsubscribeMailto: `mailto:unsubscribe@${senderDomain}?subject=unsubscribe%20${unsubscribe}`,
-      listId: `Cipherwatch digests <digests.${senderDomain}>`,
+      unsubscribeMailto: `mailto:unsubscribe@${mailDomain}?subject=unsubscribe%20${unsubscribe}`,
+      listId: `Cipherwatch digests <digests.${mailDomain}>`,
     };
   };
 }

@@ -5,7 +5,6 @@ import { registerDigestCommand } from '#lib/cli/commands/digest.ts';
 import { registerEvalCommand } from '#lib/cli/commands/eval.ts';
 import { registerFeedsCommand } from '#lib/cli/commands/feeds.ts';
 import { registerPollCommand } from '#lib/cli/commands/poll.ts';
-import { runPollRound } from '#lib/cli/commands/poll-all.ts';
 import { registerStartCommand } from '#lib/cli/commands/start.ts';
 import { registerSubscribersCommand } from '#lib/cli/commands/subscribers.ts';
 import { errorLine } from './errors.ts';
@@ -18,7 +17,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerStartCommand(program);
   registerDemoCommand(program);
-  registerPollCommand(program, { runAll: runPollRound });
+  registerPollCommand(program);
   registerClassifyCommand(program);
   registerEvalCommand(program);
   registerFeedsCommand(program);

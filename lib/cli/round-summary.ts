@@ -1,5 +1,6 @@
 import type { DeliveryOutcome } from '#lib/delivery/deliver.ts';
 import type { PollSummary } from '#lib/ingest/poll-summary.ts';
+import { plural } from '#lib/plural.ts';
 
 /** "24 feeds: 18 updated, 4 not modified, 2 failed · 131 new stories, 9 relevant (encryption 3, …)" */
 export function formatPollSummary(summary: PollSummary): string {
@@ -25,8 +26,4 @@ export function formatDeliverySummary(outcomes: readonly DeliveryOutcome[]): str
   if (count('already-sent')) parts.push(`${count('already-sent')} already sent`);
   if (count('skipped')) parts.push(`${count('skipped')} skipped`);
   return `${plural(outcomes.length, 'delivery', 'deliveries')}: ${parts.join(', ')}`;
-}
-
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString('en-GB')} ${count === 1 ? one : many}`;
 }

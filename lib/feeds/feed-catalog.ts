@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import * as z from 'zod';
+import { httpUrl } from '#lib/config.ts';
 
 export const defaultFeedCatalogPath = fileURLToPath(new URL('../../config/feeds.yaml', import.meta.url));
 
@@ -10,7 +11,7 @@ const catalogSchema = z.object({
     .array(
       z.object({
         name: z.string().trim().min(1, 'a name is required'),
-        url: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }),
+        url: httpUrl,
         language: z
           .string()
           .regex(/^[a-z]{2}(-[A-Za-z]{2})?$/, 'an ISO 639-1 code such as en or de')

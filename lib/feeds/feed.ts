@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { parseHttpUrl } from '#lib/http-url.ts';
 
 /** The reason a feed's last poll failed, written for the person reading `feeds list`. */
 export interface FeedError {
@@ -35,15 +36,9 @@ export function feedIdFor(url: string): string {
 
 /** A feed URL as the registry keys it; throws a readable error for anything but http(s). */
 export function normalizeFeedUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url.trim());
-  } catch {
-    throw new InvalidFeedUrlError(url, 'it is not a valid URL');
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new InvalidFeedUrlError(url, 'only http and https feeds are supported');
-  }
+  if (!URL.canParse(url.trim())) throw new InvalidFeedUrlError(url, 'it is not a valid URL');
+  const parsed = parseHttpUrl(url);
+  if (!parsed) throw new InvalidFeedUrlError(url, 'only http and https feeds are supported');
   if (parsed.username || parsed.password) {
     throw new InvalidFeedUrlError(url, 'credentials in feed URLs would be stored in plain text');
   }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { createTransport, type SendMailOptions, type Transporter } from 'nodemailer';
 import type { Mailer, MailTransportKind, OutgoingMail, SendResult } from '#lib/delivery/mailer.ts';
-import { outboxFileStem, writeToOutbox } from './outbox.ts';
+import { outboxFileStem, outboxHolds, writeToOutbox } from './outbox.ts';
 
 /** Where mail goes: Amazon SES (v2 API), an SMTP server, or a local outbox folder. */
 export type MailerConfig =
@@ -35,15 +35,15 @@ export class MailConfigError extends Error {
   override name = 'MailConfigError';
 }
 
-function senderDomain(from: string): string {
-  const match = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from.trim());
-  return match?.[1]?.toLowerCase() ?? 'cipherwatch.invalid';
+/** The domain of a sender such as `Cipherwatch <digests@example.org>`, lower-cased; undefined if none. */
+export function senderDomain(from: string): string | undefined {
+  return /@([A-Za-z0-9.-]+)>?\s*$/.exec(from.trim())?.[1]?.toLowerCase();
 }
 
 /** A Message-ID derived from the idempotency key, so a resent message is recognisable as the same one. */
 export function messageIdFor(idempotencyKey: string, from: string): string {
   const hash = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
-  return `<${hash}@${senderDomain(from)}>`;
+  return `<${hash}@${senderDomain(from) ?? 'cipherwatch.invalid'}>`;
 }
 
 function checkedSmtpUrl(url: string): string {
@@ -109,6 +109,9 @@ export function createMailer(config: MailerConfig, sender: MailSender): Mailer {
       } catch (error) {
         throw new MailSendError(config.kind, message.to, message.idempotencyKey, { cause: error });
       }
+    },
+    async wasSent(idempotencyKey: string): Promise<boolean | undefined> {
+      return config.kind === 'outbox' ? outboxHolds(config.dir, idempotencyKey) : undefined;
     },
     close(): void {
       transporter.close();

@@ -2,7 +2,7 @@
 export class FeedError extends Error {
   override name = 'FeedError';
   readonly url: string;
-  /** True when retrying the same request later cannot succeed (the lead disables such feeds). */
+  /** True when retrying the same request later cannot succeed (the feed registry disables such feeds). */
   readonly permanent: boolean;
 
   constructor(message: string, url: string, permanent: boolean, options?: { cause?: unknown }) {

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { parseHttpUrl } from '#lib/http-url.ts';
 
 // Parameters that only say how a reader arrived; they never change which story a URL points at.
 const TRACKING_PARAMETERS = new Set([
@@ -21,19 +22,6 @@ const TRACKING_HINT = /utm_|clid=|mc_[ce]id=|igshid=/i;
 export function canonicalUrl(link: string, base?: string): string | undefined {
   const url = parseHttpUrl(link, base);
   return url === undefined ? undefined : canonicalize(url);
-}
-
-/** Parses a link against a base; undefined unless the result is an http(s) URL. */
-export function parseHttpUrl(link: string, base?: string): URL | undefined {
-  const trimmed = link.trim();
-  if (trimmed === '') return undefined;
-  let url: URL;
-  try {
-    url = new URL(trimmed, base);
-  } catch {
-    return undefined;
-  }
-  return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
 }
 
 /** The canonical string of an already parsed http(s) URL; `url` itself is modified. */

@@ -1,5 +1,6 @@
+import { parseHttpUrl } from '#lib/http-url.ts';
 import type { RawFeedItem } from '#lib/reader/parse.ts';
-import { canonicalize, parseHttpUrl, storyIdFor } from './canonical-url.ts';
+import { canonicalize, storyIdFor } from './canonical-url.ts';
 import { cleanText, foldWhitespace, truncate } from './clean-text.ts';
 import { detectLanguage, primaryLanguage } from './language.ts';
 import { parsePublished } from './published.ts';

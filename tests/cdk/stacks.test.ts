@@ -232,14 +232,13 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('send-digests reads stories and subscribers, records deliveries, reads the token key and alone sends email', () => {
+  it('send-digests reads stories, reads and reschedules readers, records deliveries, reads the token key, sends email', () => {
     expectExactly('SendDigests', [
       'dynamodb:BatchGetItem on table:stories',
       'dynamodb:Query on table:stories',
       'dynamodb:BatchGetItem on table:subscribers',
-      'dynamodb:GetItem on table:subscribers',
+      'dynamodb:UpdateItem on table:subscribers',
       'dynamodb:BatchGetItem on table:deliveries',
-      'dynamodb:GetItem on table:deliveries',
       'dynamodb:UpdateItem on table:deliveries',
       'secretsmanager:DescribeSecret on secret:token',
       'secretsmanager:GetSecretValue on secret:token',

@@ -19,19 +19,30 @@ export function useLocalStack(
 ): () => TestStack {
   let stack: TestStack | undefined;
   beforeAll(async () => {
-    const { env, ...stackOptions } = options;
-    const config = parseConfig({ CIPHERWATCH_LOG_LEVEL: 'error', ...env });
-    const local = await startLocalStack(stackOptions);
-    stack = Object.assign(local, { app: createApp(local.configure(config)) });
+    stack = await startTestStack(options);
   });
   afterAll(async () => {
-    stack?.app.close();
-    await stack?.stop();
+    if (stack) await stopTestStack(stack);
   });
   return () => {
     if (!stack) throw new Error('The local stack is not running yet (use it inside a test or hook).');
     return stack;
   };
+}
+
+/** Starts a stack and its app for one test (`useLocalStack` does this once per file). */
+export async function startTestStack(
+  options: LocalStackOptions & { env?: Record<string, string> } = {},
+): Promise<TestStack> {
+  const { env, ...stackOptions } = options;
+  const config = parseConfig({ CIPHERWATCH_LOG_LEVEL: 'error', ...env });
+  const local = await startLocalStack(stackOptions);
+  return Object.assign(local, { app: createApp(local.configure(config)) });
+}
+
+export async function stopTestStack(stack: TestStack): Promise<void> {
+  stack.app.close();
+  await stack.stop();
 }
 
 /** The environment a deployed function would get, pointed at this stack: for tests of `functions/*.ts`. */

@@ -5,7 +5,13 @@ import { summarizePolls } from '#lib/ingest/poll-summary.ts';
 import type { PollFeedJob } from '#lib/jobs/messages.ts';
 import { startLocalPipeline } from '#lib/local/pipeline.ts';
 import { createTerminalLog } from '#lib/log.ts';
-import type { PollAllOptions } from './poll.ts';
+
+/** What `poll --all` receives; the local-stack round (poll-all.ts) implements it and returns the exit code. */
+export interface PollAllOptions {
+  allowPrivateNetworks: boolean;
+  json: boolean;
+  dataDir?: string | undefined;
+}
 
 /**
  * `cipherwatch poll --all`: one full round on the local stack, every enabled feed polled now through
