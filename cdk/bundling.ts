@@ -21,6 +21,8 @@ export const BUNDLING = {
   minify: true,
   sourceMap: true,
   sourcesContent: false,
+  // Node reads modules as UTF-8; escaping every non-ASCII character (charset tables, entities) only adds bytes.
+  charset: 'utf8',
   mainFields: ['module', 'main'],
   banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
   /** Packages that must never reach a Lambda bundle: local emulators and the TypeScript runner. */
@@ -78,6 +80,7 @@ export function esbuildOptionsFor(entry: string, outfile: string): BuildOptions 
     minify: BUNDLING.minify,
     sourcemap: BUNDLING.sourceMap,
     sourcesContent: BUNDLING.sourcesContent,
+    charset: BUNDLING.charset,
     mainFields: [...BUNDLING.mainFields],
     banner: { js: BUNDLING.banner },
     external: [],
