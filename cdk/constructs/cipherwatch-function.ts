@@ -4,7 +4,7 @@ import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -91,7 +91,8 @@ export class CipherwatchFunction extends Construct {
         minify: BUNDLING.minify,
         sourceMap: BUNDLING.sourceMap,
         sourcesContent: BUNDLING.sourcesContent,
-        charset: Charset.UTF8,
+        // NodejsFunction's `charset` option is not passed to esbuild (aws-cdk-lib 2.276), so say it directly.
+        esbuildArgs: { '--charset': BUNDLING.charset },
         mainFields: [...BUNDLING.mainFields],
         banner: BUNDLING.banner,
         bundleAwsSDK: true,
