@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscriberIdFor } from '#lib/subscriptions/validate.ts';
 import { esbuildOptionsFor, PROJECT_ROOT, runtimeConfigFiles } from '../../cdk/bundling.ts';
 import { lambdaEnvironment, useLocalStack } from '../helpers/local-stack.ts';
@@ -34,6 +34,7 @@ describe('a deployed bundle', () => {
       copyFileSync(path.join(PROJECT_ROOT, 'config', file), path.join(bundleDir, 'config', file));
     }
   });
+  afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
 
   it('loads its config from beside itself and suppresses a hard-bounced reader', async () => {
     const { app } = stack();

@@ -1,17 +1,19 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BUNDLING, runtimeConfigFiles } from '../../cdk/bundling.ts';
 import { CipherwatchFunction } from '../../cdk/constructs/cipherwatch-function.ts';
 
 describe('the function construct, bundling for real', () => {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'cipherwatch-asset-'));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
   it('writes one UTF-8 ESM bundle with the createRequire banner, its source map and the config files', () => {
-    const outdir = mkdtempSync(path.join(tmpdir(), 'cipherwatch-asset-'));
     const app = new App({ outdir });
     const stack = new Stack(app, 'AssetProbe');
     new CipherwatchFunction(stack, 'SesEvents', {
