@@ -1,5 +1,6 @@
 // `npm run bench`: every speed target in one run. Figures vary with the machine's load; run it on a
 // quiet machine and compare like with like.
+import { benchBundles } from './bundle.ts';
 import { benchClassify } from './classify.ts';
 import { benchDigest } from './digest.ts';
 import { benchDigestRound } from './digest-round.ts';
@@ -13,3 +14,4 @@ await benchClassify();
 await benchIngest();
 await benchDigest();
 await benchDigestRound();
+await benchBundles();
