@@ -1,6 +1,7 @@
 import Parser from 'rss-parser';
 import { FeedError, FeedParseError } from './errors.ts';
 import { prepareXml, repairEntities } from './prepare-xml.ts';
+import { keepTextMarkup } from './text-constructs.ts';
 
 /** One feed entry as the feed gave it: text still raw (possibly HTML), links possibly relative. */
 export interface RawFeedItem {
@@ -44,6 +45,13 @@ interface ItemExtra {
   language?: unknown;
   date?: unknown;
   issued?: unknown;
+  created?: unknown;
+  modified?: unknown;
+  atomPublished?: unknown;
+  atomUpdated?: unknown;
+  dctermsIssued?: unknown;
+  dctermsCreated?: unknown;
+  dctermsModified?: unknown;
   id?: unknown;
   summary?: unknown;
   'content:encoded'?: unknown;
@@ -61,7 +69,16 @@ const parser = new Parser<FeedExtra, ItemExtra>({
       ['title', 'titleNodes', { keepArray: true }],
       'published',
       'updated',
-      ['dcterms:issued', 'issued'],
+      // Atom 0.3 names.
+      'issued',
+      'created',
+      'modified',
+      // Dates from other namespaces inside RSS items, under their conventional prefixes.
+      ['atom:published', 'atomPublished'],
+      ['atom:updated', 'atomUpdated'],
+      ['dcterms:issued', 'dctermsIssued'],
+      ['dcterms:created', 'dctermsCreated'],
+      ['dcterms:modified', 'dctermsModified'],
     ],
   },
 });
@@ -120,7 +137,7 @@ type ParserItem = ParserOutput['items'][number];
  * the parse is tried once more. No I/O. Failures become a `FeedParseError`.
  */
 export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFeed> {
-  let prepared = ensureChannel(prepareXml(xml, feedUrl));
+  let prepared = ensureChannel(keepTextMarkup(prepareXml(xml, feedUrl), feedUrl));
   let output: ParserOutput;
   try {
     output = await parser.parseString(prepared);
@@ -157,7 +174,7 @@ function toRawItem(item: ParserItem, feedBase: string, isAtom: boolean): RawFeed
   // Atom titles are plain text unless typed html/xhtml; RSS titles often carry escaped markup.
   return {
     title: textOf(item.title),
-    titleIsHtml: isAtom ? titleType === 'html' || titleType === 'xhtml' : true,
+    titleIsHtml: isAtom ? isMarkupType(titleType) : true,
     link: chooseLink(item.links, base) ?? textOf(item.link),
     guid: textOf(guidNode) ?? textOf(item.id) ?? attrs['rdf:about'],
     guidIsPermaLink:
@@ -165,15 +182,36 @@ function toRawItem(item: ParserItem, feedBase: string, isAtom: boolean): RawFeed
       attributesOf(isRecord(guidNode) ? guidNode.$ : undefined).isPermaLink !== 'false',
     summaryHtml: textOf(item.summary) ?? (isAtom ? undefined : textOf(item.content)),
     contentHtml: textOf(item['content:encoded']) ?? (isAtom ? textOf(item.content) : undefined),
+    // When an item gives several dates, publication wins over creation, and creation over modification
+    // (a correction must not make an old story look new): published (Atom 1.0, also atom:published in RSS),
+    // pubDate (RSS 2.0), issued (Atom 0.3, dcterms:issued), dc:date (RSS 1.0's publication date), created
+    // (Atom 0.3, dcterms:created), then updated (Atom 1.0, atom:updated), modified (Atom 0.3,
+    // dcterms:modified). The first one present is taken as written; unreadable text falls back later.
     published:
       textOf(item.published) ??
+      textOf(item.atomPublished) ??
       textOf(item.pubDate) ??
-      textOf(item.date) ??
       textOf(item.issued) ??
-      textOf(item.updated),
+      textOf(item.dctermsIssued) ??
+      textOf(item.date) ??
+      textOf(item.created) ??
+      textOf(item.dctermsCreated) ??
+      textOf(item.updated) ??
+      textOf(item.atomUpdated) ??
+      textOf(item.modified) ??
+      textOf(item.dctermsModified),
     language: textOf(item.language) ?? attrs['xml:lang'],
     base,
   };
+}
+
+/**
+ * Whether an Atom text construct's `type` says it holds markup (RFC 4287 §3.1: `html`, `xhtml`; Atom 0.3 used
+ * the MIME types `text/html` and `application/xhtml+xml`). Absent, `text` and `text/plain` mean plain text.
+ */
+function isMarkupType(type: string | undefined): boolean {
+  const name = type?.split(';')[0]?.trim().toLowerCase();
+  return name === 'html' || name === 'xhtml' || name === 'text/html' || name === 'application/xhtml+xml';
 }
 
 /** Picks the item's web page among Atom links (rel="alternate", HTML first) or takes the RSS link. */
