@@ -1,5 +1,6 @@
 import Parser from 'rss-parser';
 import { FeedError, FeedParseError } from './errors.ts';
+import { ParseBudget } from './parse-budget.ts';
 import { prepareXml, repairEntities } from './prepare-xml.ts';
 import { keepTextMarkup } from './text-constructs.ts';
 
@@ -136,8 +137,15 @@ type ParserItem = ParserOutput['items'][number];
  * refused entity declarations. When strict parsing fails, HTML entities and stray ampersands are repaired and
  * the parse is tried once more. No I/O. Failures become a `FeedParseError`.
  */
-export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFeed> {
-  let prepared = ensureChannel(keepTextMarkup(prepareXml(xml, feedUrl), feedUrl));
+export async function parseFeed(
+  xml: string,
+  feedUrl: string,
+  budget: ParseBudget = new ParseBudget(feedUrl),
+): Promise<ParsedFeed> {
+  let prepared = prepareXml(xml, feedUrl);
+  budget.check('reading the prolog');
+  prepared = ensureChannel(keepTextMarkup(prepared, feedUrl));
+  budget.check('reading text elements');
   let output: ParserOutput;
   try {
     output = await parser.parseString(prepared);
@@ -146,12 +154,14 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFee
     const repaired = repairEntities(prepared);
     if (repaired === prepared) throw parseError(firstError, feedUrl);
     prepared = repaired;
+    budget.check('repairing entities');
     try {
       output = await parser.parseString(prepared);
     } catch (error) {
       throw parseError(error, feedUrl);
     }
   }
+  budget.check('parsing the XML');
   const root = readRoot(prepared);
   const rootAttributes = root.attributes;
   const base = resolveAgainst(rootAttributes['xml:base'], feedUrl) ?? feedUrl;
@@ -161,7 +171,10 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFee
     link: resolveAgainst(textOf(output.link), base),
     language: language || undefined,
     base,
-    items: (output.items ?? []).map((item) => toRawItem(item, base, root.name === 'feed')),
+    items: (output.items ?? []).map((item) => {
+      budget.check('reading items');
+      return toRawItem(item, base, root.name === 'feed');
+    }),
   };
 }
 
@@ -271,8 +284,10 @@ function attributesOf(value: unknown): Record<string, string | undefined> {
   return attributes;
 }
 
+const ROOT_SEARCH_LENGTH = 8192;
+
 function readRoot(xml: string): { name: string | undefined; attributes: Record<string, string | undefined> } {
-  const root = /<(?:[A-Za-z_][\w.-]*:)?(feed|rss|RDF)\b([^>]*)>/.exec(xml.slice(0, 8192));
+  const root = /<(?:[A-Za-z_][\w.-]*:)?(feed|rss|RDF)\b([^>]*)>/.exec(xml.slice(0, ROOT_SEARCH_LENGTH));
   const attributes: Record<string, string | undefined> = {};
   for (const match of (root?.[2] ?? '').matchAll(/(xml:(?:lang|base))\s*=\s*(["'])(.*?)\2/g)) {
     if (match[1] !== undefined) attributes[match[1]] = match[3];
@@ -286,7 +301,9 @@ function readRoot(xml: string): { name: string | undefined; attributes: Record<s
  */
 function ensureChannel(xml: string): string {
   if (/<channel[\s>/]/.test(xml)) return xml;
-  const root = /<(rss|rdf:RDF)\b[^>]*>/.exec(xml);
+  // The root opens right after the prolog (whose comments and DOCTYPE are gone): looking further would let a
+  // document of repeated "<rss" make this search quadratic.
+  const root = /<(rss|rdf:RDF)\b[^>]*>/.exec(xml.slice(0, ROOT_SEARCH_LENGTH));
   if (root === null || root[0].endsWith('/>')) return xml;
   const afterRoot = root.index + root[0].length;
   if (root[1] === 'rdf:RDF') return `${xml.slice(0, afterRoot)}<channel></channel>${xml.slice(afterRoot)}`;

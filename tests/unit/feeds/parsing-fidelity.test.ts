@@ -1,39 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pollOnce } from '../../../lib/cli/commands/poll.ts';
-import { type LocalServer, startLocalServer } from './local-server.ts';
+import { describe, expect, it } from 'vitest';
+import { documentPoller } from './poll-document.ts';
 
-// Each document is served from a loopback server and read by `pollOnce`, the code behind `cipherwatch poll URL`:
-// fetch → parse → normalize, as a real poll reads it.
-const fetchedAt = new Date('2024-05-10T12:00:00Z');
-const served = new Map<string, { body: string; type: string }>();
-let server: LocalServer;
+// Each document is served from a loopback server and read as `cipherwatch poll URL` reads it.
+const pollDocument = documentPoller(new Date('2024-05-10T12:00:00Z'));
 
-beforeAll(async () => {
-  server = await startLocalServer((request, response) => {
-    const document = served.get(request.url ?? '');
-    if (document === undefined) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': document.type }).end(document.body);
-  });
-});
-afterAll(async () => {
-  await server.close();
-});
-
-let servedCount = 0;
-/** Serves the document and polls it; returns the first item's title and publication time. */
-async function pollFirstItem(body: string, type = 'application/xml') {
-  servedCount += 1;
-  const path = `/feed-${servedCount}.xml`;
-  served.set(path, { body, type });
-  const report = await pollOnce(server.url(path), {
-    allowPrivateNetworks: true,
-    classify: () => ({ relevant: false, topics: [] }),
-    now: fetchedAt,
-  });
-  const item = report.items[0];
+/** Polls the document; returns the first item's title and publication time. */
+async function pollFirstItem(body: string) {
+  const item = (await pollDocument(body)).items[0];
   return { title: item?.title, published: item?.published };
 }
 

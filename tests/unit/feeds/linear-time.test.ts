@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { cleanText } from '../../../lib/feeds/clean-text.ts';
+import { FeedError } from '../../../lib/feeds/errors.ts';
+import { prepareXml, repairEntities } from '../../../lib/feeds/prepare-xml.ts';
+import { processFeed } from '../../../lib/feeds/process.ts';
+import { keepTextMarkup } from '../../../lib/feeds/text-constructs.ts';
+
+// Fuzz-style growth checks: each hostile pattern is read at a size and at eight times that size. Linear work
+// takes about eight times as long; the patterns these replaced took 64 times as long (or doubled with every
+// "[]" pair). The bound is set at three times the linear ratio so a busy machine cannot fail it, and the
+// quadratic behaviour it guards against is far beyond it. These are growth ratios, not speed targets.
+const GROWTH = 8;
+const ALLOWED_RATIO = GROWTH * 3;
+const url = 'https://hostile.example.com/feed.xml';
+
+/** Milliseconds for one call: the fastest of three, which is the least disturbed by other work. */
+function fastestOf3(work: () => unknown): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < 3; run += 1) {
+    const start = performance.now();
+    work();
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
+
+async function fastestOf3Async(work: () => Promise<unknown>): Promise<number> {
+  let best = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < 3; run += 1) {
+    const start = performance.now();
+    await work().catch((error: unknown) => {
+      if (!(error instanceof FeedError)) throw error;
+    });
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
+
+/** Asserts that reading `GROWTH` times the input takes at most `ALLOWED_RATIO` times as long (plus 5 ms of noise). */
+function expectLinear(small: number, large: number) {
+  expect(large).toBeLessThan(small * ALLOWED_RATIO + 5);
+}
+
+const rss = (description: string) =>
+  `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>Item</title>` +
+  `<link>https://hostile.example.com/a</link><description>${description}</description></item></channel></rss>`;
+
+describe('text cleaning grows linearly with hostile input', () => {
+  const BASE = 40_000;
+  it.each([
+    ['repeated "<script "', '<script '],
+    ['repeated "<script>" never closed', '<script>x'],
+    ['repeated "<a"', '<a'],
+    ['repeated "<a b=\\""', '<a b="'],
+    ['repeated "<![CDATA["', '<![CDATA['],
+    ['repeated "<!--"', '<!--'],
+    ['repeated "<!"', '<!'],
+    ['repeated "&" and names', '&aaaa'],
+    ['repeated "The post ... appeared first on"', 'The post x appeared first on '],
+  ])('%s', (_pattern, unit) => {
+    const small = unit.repeat(Math.ceil(BASE / unit.length));
+    const large = unit.repeat(Math.ceil((BASE * GROWTH) / unit.length));
+
+    expectLinear(
+      fastestOf3(() => cleanText(small)),
+      fastestOf3(() => cleanText(large)),
+    );
+  });
+});
+
+describe('XML preparation grows linearly with hostile input', () => {
+  it('a DOCTYPE of repeated "[]"', () => {
+    const doctype = (pairs: number) => `<!DOCTYPE rss ${'[]'.repeat(pairs)}<rss/>`;
+
+    expectLinear(
+      fastestOf3(() => prepareXml(doctype(20_000), url)),
+      fastestOf3(() => prepareXml(doctype(20_000 * GROWTH), url)),
+    );
+  });
+
+  it.each([
+    ['repeated "<![CDATA["', '<![CDATA[&'],
+    ['repeated "<!--"', '<!--&'],
+    ['repeated "&name"', '&nbsp'],
+  ])('entity repair of %s', (_pattern, unit) => {
+    const small = `<rss>${unit.repeat(10_000)}</rss>`;
+    const large = `<rss>${unit.repeat(10_000 * GROWTH)}</rss>`;
+
+    expectLinear(
+      fastestOf3(() => repairEntities(small)),
+      fastestOf3(() => repairEntities(large)),
+    );
+  });
+
+  it.each([
+    ['repeated "<a"', '<a'],
+    ['repeated "<title>"', '<title>'],
+    ['repeated "<a b=\'"', "<a b='"],
+    ['repeated "<![CDATA["', '<![CDATA['],
+    ['nested inline tags in a title', '<b>'],
+  ])('text element scan of %s', (_pattern, unit) => {
+    const small = rss(unit.repeat(10_000));
+    const large = rss(unit.repeat(10_000 * GROWTH));
+    const scan = (xml: string) => () => {
+      try {
+        keepTextMarkup(xml, url);
+      } catch (error) {
+        if (!(error instanceof FeedError)) throw error;
+      }
+    };
+
+    expectLinear(fastestOf3(scan(small)), fastestOf3(scan(large)));
+  });
+});
+
+describe('the whole read grows linearly with hostile input', () => {
+  const notClassified = () => ({ relevant: false, topics: [] });
+  const feed = { id: 'hostile', url, name: 'Hostile' };
+  it.each([
+    ['escaped "<script " runs', '&lt;script '],
+    ['"<a" runs in CDATA', '<![CDATA[<a<a<a<a<a<a<a<a]]>'],
+    ['"<![CDATA[" runs', '<![CDATA['],
+  ])('%s', async (_pattern, unit) => {
+    const small = rss(unit.repeat(4_000));
+    const large = rss(unit.repeat(4_000 * GROWTH));
+    const read = (xml: string) => () => processFeed(xml, feed, notClassified, new Date());
+
+    expectLinear(await fastestOf3Async(read(small)), await fastestOf3Async(read(large)));
+  });
+});
