@@ -1,6 +1,6 @@
+import { cleanText } from '../feeds/clean-text.ts';
 import { sentenceAround } from './evidence-sentence.ts';
 import { PhraseIndex, type PhraseMatchSink } from './phrase-index.ts';
-import { toPlainText } from './plain-text.ts';
 import { type Token, tokenize } from './tokens.ts';
 import type { TopicPack } from './topic-pack.ts';
 import type { ClassifiableText, Classification, Evidence, TopicMatch } from './types.ts';
@@ -123,8 +123,9 @@ export function createClassifier(pack: TopicPack): Classifier {
     text: ClassifiableText,
     wantEvidence: (score: number, topicIndex: number) => boolean,
   ): TopicMatch[] {
-    const title = toPlainText(text.title);
-    const summary = toPlainText(text.summary);
+    // Markup (image URLs, alt text) never counts as evidence; line breaks stay, as sentence ends.
+    const title = cleanText(text.title, { keepLineBreaks: true });
+    const summary = cleanText(text.summary, { keepLineBreaks: true });
     const sheet = new ScoreSheet(pack.topics.length);
     const titleTokens = tokenize(title);
     const summaryTokens = tokenize(summary);

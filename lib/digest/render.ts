@@ -1,7 +1,8 @@
+import { foldWhitespace, truncate } from '../feeds/clean-text.ts';
 import type { Story } from '../stories/story.ts';
 import type { Subscriber } from '../subscriptions/subscriber.ts';
 import type { Digest, DigestEntry, DigestSection } from './digest.ts';
-import { escapeHtml, oneLine, safeHttpUrl, shorten } from './html-text.ts';
+import { escapeHtml, safeHttpUrl } from './html-text.ts';
 
 /** An email ready for a transport: subject, both bodies and the list headers. */
 export interface RenderedEmail {
@@ -115,7 +116,7 @@ function listNames(names: readonly string[], max = names.length): string {
 }
 
 function subjectFor(digest: Digest, kind: DigestKind, product: string): string {
-  const names = digest.sections.map((section) => oneLine(section.topicName));
+  const names = digest.sections.map((section) => foldWhitespace(section.topicName));
   const shown = names.slice(0, SUBJECT_TOPICS);
   const rest = names.length - shown.length;
   const topics = rest > 0 ? `${shown.join(', ')} +${rest} more` : shown.join(', ');
@@ -130,7 +131,7 @@ function hourLabel(hour: number): string {
 
 function reasonLine(digest: Digest, kind: DigestKind, ctx: RenderContext, product: string): string {
   const { subscriber } = ctx;
-  const topics = listNames(digest.sections.map((section) => oneLine(section.topicName)));
+  const topics = listNames(digest.sections.map((section) => foldWhitespace(section.topicName)));
   if (kind === 'alert') {
     return `You receive ${product} alerts on ${topics} because you asked to hear as soon as an important story appears.`;
   }
@@ -154,7 +155,7 @@ function checkedHeaderUrl(field: string, url: string, scheme: 'http' | 'mailto')
 }
 
 function listIdHeader(listId: string, product: string): string {
-  const value = oneLine(listId);
+  const value = foldWhitespace(listId);
   if (!value) throw new RenderError('listId', 'is empty');
   if (value.includes('<')) return value;
   return `${product} digests <${value}>`;
@@ -162,7 +163,7 @@ function listIdHeader(listId: string, product: string): string {
 
 function moreLine(section: DigestSection, kind: DigestKind): string {
   const span = kind === 'alert' ? 'in this alert' : kind === 'weekly' ? 'this week' : 'in this period';
-  return `And ${plural(section.moreCount, 'more story', 'more stories')} on ${oneLine(section.topicName)} ${span}.`;
+  return `And ${plural(section.moreCount, 'more story', 'more stories')} on ${foldWhitespace(section.topicName)} ${span}.`;
 }
 
 interface StoryText {
@@ -179,10 +180,10 @@ function storyText(story: Story): StoryText {
   let text = storyTexts.get(story);
   if (!text) {
     text = {
-      title: oneLine(story.title) || 'Untitled story',
+      title: foldWhitespace(story.title) || 'Untitled story',
       // Cleaning only what can be shown keeps long summaries cheap.
-      summary: shorten(oneLine(story.summary.slice(0, SUMMARY_MAX * 2)), SUMMARY_MAX),
-      source: oneLine(story.sources[0]?.feedName ?? '') || 'Unknown source',
+      summary: truncate(foldWhitespace(story.summary.slice(0, SUMMARY_MAX * 2)), SUMMARY_MAX),
+      source: foldWhitespace(story.sources[0]?.feedName ?? '') || 'Unknown source',
       // The canonical URL: the publisher's page without utm_*/fbclid trackers.
       link: safeHttpUrl(story.canonicalUrl) ?? safeHttpUrl(story.link),
     };
@@ -207,9 +208,9 @@ function entryHtml(entry: DigestEntry, timeZone: string): string {
     `<p style="${STYLE.meta}">${meta}</p>`,
   ];
   if (story.summary) parts.push(`<p style="${STYLE.summary}">${escapeHtml(story.summary)}</p>`);
-  parts.push(`<p style="${STYLE.why}">Why it’s here: ${escapeHtml(oneLine(entry.why))}</p>`);
+  parts.push(`<p style="${STYLE.why}">Why it’s here: ${escapeHtml(foldWhitespace(entry.why))}</p>`);
   if (entry.alsoReportedBy.length > 0) {
-    const others = entry.alsoReportedBy.map(oneLine).join(', ');
+    const others = entry.alsoReportedBy.map(foldWhitespace).join(', ');
     parts.push(`<p style="${STYLE.why}">Also reported by ${escapeHtml(others)}</p>`);
   }
   parts.push('</div>');
@@ -223,9 +224,9 @@ function entryText(entry: DigestEntry, timeZone: string): string[] {
     `  ${[story.source, formatLocalTime(entry.story.publishedAt, timeZone)].filter(Boolean).join(' · ')}`,
   );
   if (story.summary) lines.push(`  ${story.summary}`);
-  lines.push(`  Why it’s here: ${oneLine(entry.why)}`);
+  lines.push(`  Why it’s here: ${foldWhitespace(entry.why)}`);
   if (entry.alsoReportedBy.length > 0) {
-    lines.push(`  Also reported by ${entry.alsoReportedBy.map(oneLine).join(', ')}`);
+    lines.push(`  Also reported by ${entry.alsoReportedBy.map(foldWhitespace).join(', ')}`);
   }
   if (story.link) lines.push(`  ${story.link}`);
   lines.push('');
@@ -239,7 +240,7 @@ function entryText(entry: DigestEntry, timeZone: string): string[] {
  * Throws RenderError when a context URL is unsafe for a header.
  */
 export function renderDigest(digest: Digest, ctx: RenderContext): RenderedEmail {
-  const product = oneLine(ctx.productName ?? '') || 'Cipherwatch';
+  const product = foldWhitespace(ctx.productName ?? '') || 'Cipherwatch';
   const kind = kindOf(digest, ctx.subscriber);
   const unsubscribeUrl = checkedHeaderUrl('unsubscribeUrl', ctx.unsubscribeUrl, 'http');
   const manageUrl = checkedHeaderUrl('manageUrl', ctx.manageUrl, 'http');
@@ -251,7 +252,7 @@ export function renderDigest(digest: Digest, ctx: RenderContext): RenderedEmail 
   const headline =
     kind === 'alert'
       ? `${plural(digest.totalStories, 'new story', 'new stories')} worth your attention now`
-      : `${plural(digest.totalStories, 'story', 'stories')} on ${listNames(digest.sections.map((s) => oneLine(s.topicName)))}`;
+      : `${plural(digest.totalStories, 'story', 'stories')} on ${listNames(digest.sections.map((s) => foldWhitespace(s.topicName)))}`;
   const reason = reasonLine(digest, kind, ctx, product);
 
   const html: string[] = [
@@ -271,7 +272,7 @@ export function renderDigest(digest: Digest, ctx: RenderContext): RenderedEmail 
   const text: string[] = [kicker, headline, ''];
 
   for (const section of digest.sections) {
-    const name = oneLine(section.topicName);
+    const name = foldWhitespace(section.topicName);
     html.push(`<h2 style="${STYLE.section}">${escapeHtml(name)}</h2>`);
     text.push(name.toUpperCase(), '='.repeat(Math.min(name.length, 60)), '');
     for (const entry of section.entries) {

@@ -24,9 +24,31 @@ const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 // can name a site ("The Intercept") that reads like a signal. Both parts are bounded, so the match is linear.
 const WORDPRESS_FOOTER = /\bThe post .{1,400}? appeared first on [^.\n]{1,80}\.?/g;
 
+// With line breaks kept: runs of other whitespace fold first, then a break with the spaces around it.
+const SPACE_OR_CONTROL_BUT_NEWLINE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
+  /[^\S\n]+|[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b]+/g;
+const LINE_BREAK_RUN = / ?\n[\n ]*/g;
+
+export interface CleanTextOptions {
+  /** Cut on a word boundary to at most this many characters, ending with "…" when anything was cut. */
+  maxLength?: number | undefined;
+  /** Keep line breaks (one per run) instead of folding them into spaces: the classifier ends sentences there. */
+  keepLineBreaks?: boolean | undefined;
+}
+
 /** Folds every run of whitespace (including no-break spaces) into one space, drops bidi controls, and trims. */
 export function foldWhitespace(text: string): string {
   return text.replace(BIDI_CONTROLS, '').replace(SPACE_OR_CONTROL, ' ').trim();
+}
+
+/** Like `foldWhitespace`, but each run of line breaks (with the spaces around it) stays one line break. */
+function foldWhitespaceKeepingLineBreaks(text: string): string {
+  return text
+    .replace(BIDI_CONTROLS, '')
+    .replace(SPACE_OR_CONTROL_BUT_NEWLINE, ' ')
+    .replace(LINE_BREAK_RUN, '\n')
+    .trim();
 }
 
 /**
@@ -35,13 +57,15 @@ export function foldWhitespace(text: string): string {
  * `maxLength`, the text is cut on a word boundary and ends with an ellipsis. Linear in the input's length,
  * whatever the input: every search moves forward and none is repeated.
  */
-export function cleanText(htmlOrText: string, maxLength?: number): string {
+export function cleanText(htmlOrText: string, options: CleanTextOptions | number = {}): string {
+  const { maxLength, keepLineBreaks }: CleanTextOptions =
+    typeof options === 'number' ? { maxLength: options } : options;
   let text = htmlOrText;
   // The includes() checks skip whole passes on the common case; this runs for every item of every poll.
   if (text.includes('<')) text = stripMarkup(unwrapCdata(text));
   if (text.includes('&')) text = decodeHTMLStrict(text);
   if (text.includes('appeared first on')) text = text.replace(WORDPRESS_FOOTER, ' ');
-  text = foldWhitespace(text);
+  text = keepLineBreaks ? foldWhitespaceKeepingLineBreaks(text) : foldWhitespace(text);
   return maxLength === undefined ? text : truncate(text, maxLength);
 }
 
