@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { NormalizedItem } from '../stories/story.ts';
 import { canonicalize, parseHttpUrl, storyIdFor } from './canonical-url.ts';
 import { cleanText, foldWhitespace, truncate } from './clean-text.ts';
@@ -11,6 +12,16 @@ export { detectLanguage } from './language.ts';
 export { parsePublished } from './published.ts';
 
 export const SUMMARY_MAX_LENGTH = 600;
+/**
+ * A GUID longer than this (in UTF-8 bytes) is kept as its SHA-256 instead: it is part of a DynamoDB key, which
+ * holds at most 2,048 bytes, and a GUID only has to be compared, never shown.
+ */
+export const GUID_MAX_BYTES = 256;
+/**
+ * A link longer than this is dropped (the item keeps its GUID or title as identity): it is stored three times
+ * per story, and no real article URL comes near it (2,048 is also what search engines and sitemaps accept).
+ */
+export const URL_MAX_LENGTH = 2048;
 
 /** Whether a GUID names a story on its own (a URL, a URN or tag URI, or a long unique string). */
 export function isGlobalGuid(guid: string): boolean {
@@ -29,10 +40,13 @@ export function normalizeItem(
   fetchedAt: Date,
 ): NormalizedItem | undefined {
   const base = raw.base || feed.url;
-  const guid = raw.guid === undefined ? undefined : foldWhitespace(raw.guid) || undefined;
+  const guidText = raw.guid === undefined ? undefined : foldWhitespace(raw.guid) || undefined;
+  const guid = guidText === undefined ? undefined : boundedGuid(guidText);
   // An RSS guid that is a permalink is the item's URL when the item gives no link of its own.
-  const linkText = raw.link?.trim() || (guid && raw.guidIsPermaLink ? guid : undefined);
-  const url = linkText === undefined ? undefined : parseHttpUrl(linkText, base);
+  const linkText = raw.link?.trim() || (guidText && raw.guidIsPermaLink ? guidText : undefined);
+  const parsedUrl =
+    linkText === undefined || linkText.length > URL_MAX_LENGTH ? undefined : parseHttpUrl(linkText, base);
+  const url = parsedUrl === undefined || parsedUrl.href.length > URL_MAX_LENGTH ? undefined : parsedUrl;
   const link = url?.href;
   const canonical = url === undefined ? undefined : canonicalize(url);
   const summary = cleanText(raw.summaryHtml || raw.contentHtml || '', SUMMARY_MAX_LENGTH);
@@ -59,4 +73,10 @@ export function normalizeItem(
       primaryLanguage(feed.language) ??
       detectLanguage(`${title} ${summary}`),
   };
+}
+
+/** The GUID as written, or `sha256:<hex>` of it when it is too long to be part of a key. */
+function boundedGuid(guid: string): string {
+  if (Buffer.byteLength(guid, 'utf8') <= GUID_MAX_BYTES) return guid;
+  return `sha256:${createHash('sha256').update(guid).digest('hex')}`;
 }

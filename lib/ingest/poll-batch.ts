@@ -49,6 +49,12 @@ function logOutcome(outcome: PollOutcome, { log }: AppContext): void {
       nextPollAt: outcome.feed.nextPollAt,
     });
   } else if (outcome.status === 'updated') {
-    log.info('Feed polled', { feed: outcome.feed.url, items: outcome.items, new: outcome.created.length });
+    log.info('Feed polled', {
+      feed: outcome.feed.url,
+      items: outcome.items,
+      new: outcome.created.length,
+      // Items too large to store, left out so the rest of the feed is stored.
+      skipped: outcome.skipped,
+    });
   }
 }

@@ -5,6 +5,7 @@ import { batchGet, batchWrite } from './batch.ts';
 import { conditionally } from './conditional.ts';
 import { queryAll } from './paging.ts';
 import { mapWithConcurrency } from './retry.ts';
+import { partitionBySize } from './story-size.ts';
 
 /** A topic index item: enough to find, rank and cluster a story without reading it. */
 export interface TopicIndexEntry {
@@ -24,6 +25,8 @@ export interface SaveResult {
   sourcesAdded: number;
   /** Stories already stored with this feed among their sources. */
   unchanged: number;
+  /** Stories too large for a DynamoDB item, left out so the rest of the feed is stored. */
+  skipped: number;
 }
 
 const STORY_TTL_DAYS = 365;
@@ -51,8 +54,9 @@ export class StoryRepository {
   ) {}
 
   /** Saves one feed's stories: new ones created, known ones (by URL or GUID) credited to this feed. */
-  async save(stories: readonly Story[], source: StorySource['feedId']): Promise<SaveResult> {
-    const result: SaveResult = { created: [], sourcesAdded: 0, unchanged: 0 };
+  async save(all: readonly Story[], source: StorySource['feedId']): Promise<SaveResult> {
+    const { fitting: stories, tooLarge } = partitionBySize(all);
+    const result: SaveResult = { created: [], sourcesAdded: 0, unchanged: 0, skipped: tooLarge.length };
     if (stories.length === 0) return result;
 
     const aliases = await this.resolveGuidAliases(stories);
@@ -95,6 +99,18 @@ export class StoryRepository {
   async getMany(ids: readonly string[]): Promise<Story[]> {
     const items = await batchGet<StoryItem>(this.client, this.table, [...new Set(ids)].map(storyKey));
     return items.map(toStory);
+  }
+
+  /** Which of these story ids are already stored (one key-only read per 100 ids). */
+  async existingIds(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const found = await batchGet<{ pk: string }>(
+      this.client,
+      this.table,
+      [...new Set(ids)].map(storyKey),
+      'pk',
+    );
+    return new Set(found.map((item) => item.pk.slice('STORY#'.length)));
   }
 
   /** Index entries for a topic first seen in [start, end): one query per UTC day the window touches. */
