@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createClassifier } from '../lib/classify/classifier.ts';
-import { loadTopicPack } from '../lib/classify/topic-pack.ts';
-import type { ClassifiableText } from '../lib/classify/types.ts';
+import { createClassifier } from '#lib/classify/classifier.ts';
+import { loadTopicPack } from '#lib/classify/topic-pack.ts';
+import type { ClassifiableText } from '#lib/classify/types.ts';
 
 const fixturePath = fileURLToPath(new URL('../tests/fixtures/labelled/stories.jsonl', import.meta.url));
 const storyCount = 20_000;

@@ -6,11 +6,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FeedError } from '../lib/feeds/errors.ts';
-import { fetchFeed } from '../lib/feeds/fetch.ts';
-import { type ParsedFeed, parseFeed } from '../lib/feeds/parse.ts';
-import { type ProcessedFeed, processFeed } from '../lib/feeds/process.ts';
-import { parsePublished } from '../lib/feeds/published.ts';
+import { FeedError } from '#lib/reader/errors.ts';
+import { fetchFeed } from '#lib/reader/fetch.ts';
+import { type ParsedFeed, parseFeed } from '#lib/reader/parse.ts';
+import { type ProcessedFeed, processFeed } from '#lib/stories/process.ts';
+import { parsePublished } from '#lib/stories/published.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const corpusRoot = path.resolve(repoRoot, '../shared/external/feedparser-tests/wellformed');

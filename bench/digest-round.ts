@@ -1,16 +1,15 @@
 import { pathToFileURL } from 'node:url';
-import { getAppContext, resetAppContext } from '../lib/app/context.ts';
-import { createDeliveryDependencies } from '../lib/app/delivery-context.ts';
-import type { DeliveryOutcome } from '../lib/delivery/deliver.ts';
-import { deliverJob } from '../lib/delivery/deliver.ts';
-import { scheduleDigests } from '../lib/delivery/schedule-digests.ts';
-import { createQueueConsumer } from '../lib/local/event-source.ts';
-import { startLocalStack } from '../lib/local/stack.ts';
-import type { Mailer } from '../lib/mail/transport.ts';
-import { deliveryJobSchema, parseMessage } from '../lib/queue/messages.ts';
-import { processRecords } from '../lib/queue/partial-batch.ts';
-import type { Story } from '../lib/stories/story.ts';
-import { addSubscriber } from '../lib/subscriptions/add-subscriber.ts';
+import { createApp } from '#lib/app/create-app.ts';
+import { parseConfig } from '#lib/config.ts';
+import type { DeliveryOutcome } from '#lib/delivery/deliver.ts';
+import type { Mailer } from '#lib/delivery/mailer.ts';
+import { scheduleDigests } from '#lib/delivery/schedule-digests.ts';
+import { createSendDigestsHandler } from '#lib/handlers/send-digests.ts';
+import { createQueueConsumer } from '#lib/local/event-source.ts';
+import { startLocalStack } from '#lib/local/stack.ts';
+import type { Story } from '#lib/stories/story.ts';
+import type { StoryStore } from '#lib/stories/story-store.ts';
+import { addSubscriber } from '#lib/subscriptions/add-subscriber.ts';
 
 const TOPICS = ['encryption', 'surveillance', 'security-services', 'platform-regulation'];
 // All at UTC+0 in November, so one round finds every reader due whatever their zone is called.
@@ -31,19 +30,15 @@ const discardMailer: Mailer = {
  * Reports digests per second and how many story queries the round made, for two audience sizes.
  */
 export async function benchDigestRound(sizes: readonly number[] = [1_000, 5_000]): Promise<void> {
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    AWS_REGION: 'us-east-1',
+  // Built from its own settings, never the shell's: the bench never reaches a real account.
+  const config = parseConfig({
+    CIPHERWATCH_LOG_LEVEL: 'error',
+    CIPHERWATCH_TOKEN_SECRET: 'bench-secret-bench-secret-bench-secret-0001',
   });
-  delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
-  delete process.env.AWS_ENDPOINT_URL_SQS;
-  process.env.CIPHERWATCH_TOKEN_SECRET = 'bench-secret-bench-secret-bench-secret-0001';
   for (const size of sizes) {
     const stack = await startLocalStack();
-    resetAppContext();
+    const context = createApp(stack.configure(config), { mailer: discardMailer });
     try {
-      const context = getAppContext();
       await seedStories(context.stories);
       const topicIds = context.classifier.pack.topics.map((topic) => topic.id);
       for (let i = 0; i < size; i++) {
@@ -57,29 +52,20 @@ export async function benchDigestRound(sizes: readonly number[] = [1_000, 5_000]
           { subscribers: context.subscribers, topicIds, now: new Date('2026-11-25T12:00:00.000Z') },
         );
       }
-      const deps = { ...createDeliveryDependencies(context, discardMailer), now: () => ROUND_AT };
+      context.delivery.now = () => ROUND_AT;
       const outcomes: DeliveryOutcome[] = [];
       const consumer = createQueueConsumer({
         sqs: context.sqs,
         queueUrl: stack.queues.digests.url,
         queueArn: stack.queues.digests.arn,
         batchSize: 10,
-        handler: async (event) => {
-          const { response, results } = await processRecords(
-            event,
-            (record) => deliverJob(parseMessage(deliveryJobSchema, record.messageId, record.body), deps),
-            context.log,
-          );
-          outcomes.push(...results);
-          return response;
-        },
+        handler: createSendDigestsHandler(context, (handled) => outcomes.push(...handled)),
       });
 
       const started = performance.now();
       await scheduleDigests({
         subscribers: context.subscribers,
-        sqs: context.sqs,
-        queueUrl: stack.queues.digests.url,
+        queue: context.queues.digests,
         log: context.log,
         now: ROUND_AT,
       });
@@ -91,17 +77,17 @@ export async function benchDigestRound(sizes: readonly number[] = [1_000, 5_000]
       console.log(
         `digest round (local stack): ${size.toLocaleString('en-GB')} subscribers over 4 topics → ` +
           `${sent.toLocaleString('en-GB')} digests in ${seconds.toFixed(1)} s = ${Math.round(sent / seconds)} digests/s ` +
-          `(target ≥ 200); ${deps.reader.queries} story queries (target: independent of subscribers); ` +
+          `(target ≥ 200); ${context.delivery.reader.queries} story queries (target: independent of subscribers); ` +
           `scheduling ${scheduledSeconds.toFixed(1)} s of it`,
       );
     } finally {
-      resetAppContext();
+      context.close();
       await stack.stop();
     }
   }
 }
 
-async function seedStories(repository: ReturnType<typeof getAppContext>['stories']): Promise<void> {
+async function seedStories(repository: StoryStore): Promise<void> {
   const stories: Story[] = [];
   for (const [t, topic] of TOPICS.entries()) {
     for (let i = 0; i < STORIES_PER_TOPIC; i++) {

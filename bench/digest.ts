@@ -1,10 +1,10 @@
 import { pathToFileURL } from 'node:url';
-import type { TopicMatch } from '../lib/classify/types.ts';
-import { composeDigest } from '../lib/digest/compose.ts';
-import { renderDigest } from '../lib/digest/render.ts';
-import type { Story } from '../lib/stories/story.ts';
-import type { DigestWindow } from '../lib/subscriptions/schedule.ts';
-import type { Subscriber } from '../lib/subscriptions/subscriber.ts';
+import type { TopicMatch } from '#lib/classify/types.ts';
+import { composeDigest } from '#lib/digest/compose.ts';
+import { renderDigest } from '#lib/digest/render.ts';
+import type { Story } from '#lib/stories/story.ts';
+import type { DigestWindow } from '#lib/subscriptions/schedule.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 
 const SUBSCRIBERS = 5_000;
 const STORIES = 300;

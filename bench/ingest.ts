@@ -1,8 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import Parser from 'rss-parser';
-import { createClassifier } from '../lib/classify/classifier.ts';
-import { loadTopicPack } from '../lib/classify/topic-pack.ts';
-import { processFeed } from '../lib/feeds/process.ts';
+import { createClassifier } from '#lib/classify/classifier.ts';
+import { loadTopicPack } from '#lib/classify/topic-pack.ts';
+import { processFeed } from '#lib/stories/process.ts';
 
 const ITEMS = 50;
 const TARGET_RATIO = 0.4;

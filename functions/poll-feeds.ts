@@ -1,14 +1,6 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { getAppContext } from '../lib/app/context.ts';
-import { pollFeedBatch } from '../lib/ingest/poll-batch.ts';
-import type { PollOutcome } from '../lib/ingest/poll-feed.ts';
+import { createApp } from '#lib/app/create-app.ts';
+import { loadConfig } from '#lib/config.ts';
+import { createPollFeedsHandler } from '#lib/handlers/poll-feeds.ts';
 
-/** SQS poll-feeds: refresh each feed on its own, then queue instant alerts for what was new. */
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
-  return (await pollBatch(event)).response;
-}
-
-/** The handler's work, with each feed's outcome for the local runner's summary line. */
-export function pollBatch(event: SQSEvent): Promise<{ response: SQSBatchResponse; outcomes: PollOutcome[] }> {
-  return pollFeedBatch(event, getAppContext());
-}
+/** SQS poll-feeds → fetch, parse, classify and store each feed's stories; queue instant alerts. */
+export const handler = createPollFeedsHandler(createApp(loadConfig()));

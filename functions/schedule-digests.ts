@@ -1,10 +1,6 @@
-import { getAppContext } from '../lib/app/context.ts';
-import { type ScheduleDigestsResult, scheduleDigests } from '../lib/delivery/schedule-digests.ts';
+import { createApp } from '#lib/app/create-app.ts';
+import { loadConfig } from '#lib/config.ts';
+import { createScheduleDigestsHandler } from '#lib/handlers/schedules.ts';
 
-/** EventBridge Scheduler, hourly: queue one digest job per subscriber whose delivery hour has come. */
-export async function handler(): Promise<ScheduleDigestsResult> {
-  const { subscribers, sqs, queueUrl, log } = getAppContext();
-  const result = await scheduleDigests({ subscribers, sqs, queueUrl: await queueUrl('digests'), log });
-  log.info('Queued due digests', { ...result });
-  return result;
-}
+/** EventBridge Scheduler, hourly → one digests message per subscriber whose delivery hour has come. */
+export const handler = createScheduleDigestsHandler(createApp(loadConfig()));

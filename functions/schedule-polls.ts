@@ -1,10 +1,6 @@
-import { getAppContext } from '../lib/app/context.ts';
-import { type SchedulePollsResult, schedulePolls } from '../lib/ingest/schedule-polls.ts';
+import { createApp } from '#lib/app/create-app.ts';
+import { loadConfig } from '#lib/config.ts';
+import { createSchedulePollsHandler } from '#lib/handlers/schedules.ts';
 
-/** EventBridge Scheduler, every few minutes: queue one poll per due feed. */
-export async function handler(): Promise<SchedulePollsResult> {
-  const { feeds, sqs, queueUrl, log } = getAppContext();
-  const result = await schedulePolls({ feeds, sqs, queueUrl: await queueUrl('pollFeeds') });
-  log.info('Queued due feeds', { due: result.due, queued: result.queued, failed: result.failed.length });
-  return result;
-}
+/** EventBridge Scheduler, every few minutes → one poll-feeds message per due feed. */
+export const handler = createSchedulePollsHandler(createApp(loadConfig()));

@@ -26,7 +26,8 @@ const wholeNumber = (min: number, max: number) =>
         .max(max, `a whole number from ${min} to ${max}`),
     );
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
+/** An http or https URL: for every URL a person configures. */
+export const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
 
 /** Every environment variable Cipherwatch reads, with what it expects. */
 const environmentSchema = z.object({
@@ -55,6 +56,13 @@ const environmentSchema = z.object({
 
 type Environment = z.infer<typeof environmentSchema>;
 
+export interface AwsSettings {
+  region: string;
+  endpoints: { dynamodb: string | undefined; sqs: string | undefined };
+  /** Fixed credentials for emulators; unset means the SDK's own credential chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
+}
+
 export interface Config {
   /** Folder for local data: the DynamoDB store, the outbox, the local token secret. */
   dataDir: string;
@@ -71,8 +79,9 @@ export interface Config {
     smtpUrl: string | undefined;
   };
   logLevel: Environment['CIPHERWATCH_LOG_LEVEL'];
-  region: string;
   inLambda: boolean;
+  /** Where the AWS SDK clients point: AWS itself, or the endpoints of LocalStack or the local stack. */
+  aws: AwsSettings;
   tables: { feeds: string; stories: string; subscribers: string; deliveries: string };
   queueUrls: { pollFeeds: string | undefined; digests: string | undefined };
 }
@@ -108,8 +117,11 @@ export function parseConfig(env: NodeJS.ProcessEnv, overrides: { dataDir?: strin
       smtpUrl: e.SMTP_URL,
     },
     logLevel: e.CIPHERWATCH_LOG_LEVEL,
-    region: e.AWS_REGION,
     inLambda,
+    aws: {
+      region: e.AWS_REGION,
+      endpoints: { dynamodb: e.AWS_ENDPOINT_URL_DYNAMODB, sqs: e.AWS_ENDPOINT_URL_SQS },
+    },
     tables: {
       feeds: e.FEEDS_TABLE,
       stories: e.STORIES_TABLE,
@@ -129,15 +141,10 @@ function describeIssue(issue: z.core.$ZodIssue | undefined): string {
   return issue.message;
 }
 
-let cached: Config | undefined;
-
-/** The process's configuration, parsed once on first use. */
-export function getConfig(): Config {
-  cached ??= parseConfig(process.env);
-  return cached;
-}
-
-/** Forgets the parsed configuration, for a process that changes its environment (the local stack, tests). */
-export function resetConfig(): void {
-  cached = undefined;
+/**
+ * The process's configuration, read from its environment: the one place Cipherwatch reads
+ * `process.env`. Handlers call it once at module scope; commands once per run.
+ */
+export function loadConfig(overrides: { dataDir?: string } = {}): Config {
+  return parseConfig(process.env, overrides);
 }

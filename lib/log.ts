@@ -1,4 +1,5 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogAttributes = Record<string, unknown>;
@@ -9,6 +10,8 @@ export interface Log {
   info(message: string, attributes?: LogAttributes): void;
   warn(message: string, attributes?: LogAttributes): void;
   error(message: string, attributes?: LogAttributes): void;
+  /** Adds the invocation's request id and cold start to every later line (Lambda only). */
+  addContext?(context: Context): void;
 }
 
 const LEVEL_ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -54,26 +57,13 @@ export function createLambdaLog(serviceName: string, level: LogLevel = 'info'): 
     info: (m, a) => logger.info(m, a ?? {}),
     warn: (m, a) => logger.warn(m, a ?? {}),
     error: (m, a) => logger.error(m, a ?? {}),
+    addContext: (context) => logger.addContext(context),
   };
 }
 
-let current: Log | undefined;
-
-/** The configured level, if it is one; a wrong value is reported by the configuration check at start-up. */
-function configuredLevel(): LogLevel {
-  const value = process.env.CIPHERWATCH_LOG_LEVEL;
-  return value !== undefined && value in LEVEL_ORDER ? (value as LogLevel) : 'info';
-}
-
-/** The process's logger: Powertools inside Lambda, terminal lines elsewhere. */
-export function getLog(): Log {
-  current ??= process.env.AWS_LAMBDA_FUNCTION_NAME
-    ? createLambdaLog('cipherwatch', configuredLevel())
-    : createTerminalLog(configuredLevel());
-  return current;
-}
-
-/** Replaces the process's logger (the CLI quiets it; tests capture it). */
-export function setLog(log: Log): void {
-  current = log;
+/** The logger for where the code runs: Powertools JSON inside Lambda, terminal lines elsewhere. */
+export function createLog(settings: { logLevel: LogLevel; inLambda: boolean }): Log {
+  return settings.inLambda
+    ? createLambdaLog('cipherwatch', settings.logLevel)
+    : createTerminalLog(settings.logLevel);
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Config, ConfigError } from '../config.ts';
+import { type Config, ConfigError } from '#lib/config.ts';
 
 /**
  * The key that signs unsubscribe and manage links. On AWS it must be configured (from Secrets

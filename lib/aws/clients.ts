@@ -1,39 +1,43 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AwsSettings } from '#lib/config.ts';
+
+export interface AwsClients {
+  dynamodb: DynamoDBDocumentClient;
+  sqs: SQSClient;
+  /** Closes the clients' sockets (a command's end, a test's teardown). */
+  destroy(): void;
+}
 
 /**
- * The process's AWS clients, built once on first use and reused by every invocation. They read the
- * standard `AWS_ENDPOINT_URL_*` variables, so the same code reaches AWS, LocalStack or the local stack;
- * building lazily lets the local stack set those variables before the first client exists.
+ * The AWS clients for one set of endpoints: AWS itself when none are given, else LocalStack or the
+ * local stack. Built once by the composition root and shared by every repository and queue.
  */
-let documentClient: DynamoDBDocumentClient | undefined;
-let sqsClient: SQSClient | undefined;
-
-export function getDocumentClient(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
+export function createAwsClients(settings: AwsSettings): AwsClients {
+  const common = {
+    region: settings.region,
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+  };
+  const dynamodb = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ ...common, ...endpoint(settings.endpoints.dynamodb) }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  // Emulators hand out queue URLs on hosts such as `sqs.us-east-1.localhost` that need not resolve;
+  // with an explicit endpoint, requests go to it instead of to the queue URL's host.
+  const sqs = new SQSClient({
+    ...common,
+    ...endpoint(settings.endpoints.sqs),
+    useQueueUrlAsEndpoint: !settings.endpoints.sqs,
   });
-  return documentClient;
+  return {
+    dynamodb,
+    sqs,
+    destroy() {
+      dynamodb.destroy();
+      sqs.destroy();
+    },
+  };
 }
 
-export function getSqsClient(): SQSClient {
-  sqsClient ??= createSqsClient();
-  return sqsClient;
-}
-
-/**
- * An SQS client for the configured endpoint. Emulators hand out queue URLs on hosts such as
- * `sqs.us-east-1.localhost` that need not resolve; with an explicit endpoint, requests go to it.
- */
-export function createSqsClient(): SQSClient {
-  return new SQSClient({ useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS });
-}
-
-/** Drops the cached clients so the next use reads the endpoints afresh (after the local stack moved them). */
-export function resetClients(): void {
-  documentClient?.destroy();
-  sqsClient?.destroy();
-  documentClient = undefined;
-  sqsClient = undefined;
-}
+const endpoint = (url: string | undefined) => (url ? { endpoint: url } : {});

@@ -1,4 +1,4 @@
-import { cleanText } from '../feeds/clean-text.ts';
+import { cleanText } from '#lib/plain-text.ts';
 import { sentenceAround } from './evidence-sentence.ts';
 import { PhraseIndex, type PhraseMatchSink } from './phrase-index.ts';
 import { type Token, tokenize } from './tokens.ts';

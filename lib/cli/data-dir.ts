@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { getConfig, resetConfig } from '../config.ts';
+import { type Config, loadConfig } from '#lib/config.ts';
 
 /** Adds `--data-dir` to a command that reads or writes local data. */
 export function withDataDirOption(command: Command): Command {
@@ -9,11 +9,7 @@ export function withDataDirOption(command: Command): Command {
   );
 }
 
-/** The data folder a command should use: the flag, else the configured one. */
-export function resolveDataDir(options: { dataDir?: string }): string {
-  if (options.dataDir) {
-    process.env.CIPHERWATCH_HOME = options.dataDir;
-    resetConfig();
-  }
-  return getConfig().dataDir;
+/** The configuration a command runs with: the environment, with `--data-dir` taking precedence. */
+export function commandConfig(options: { dataDir?: string | undefined }): Config {
+  return loadConfig(options.dataDir ? { dataDir: options.dataDir } : {});
 }

@@ -1,8 +1,7 @@
-import { type AppContext, getAppContext, resetAppContext } from '../app/context.ts';
-import { getConfig } from '../config.ts';
-import { startLocalStack } from '../local/stack.ts';
-import { createTerminalLog, setLog } from '../log.ts';
-import { resolveDataDir } from './data-dir.ts';
+import { type App, createApp } from '#lib/app/create-app.ts';
+import { startLocalStack } from '#lib/local/stack.ts';
+import { createTerminalLog } from '#lib/log.ts';
+import { commandConfig } from './data-dir.ts';
 
 /**
  * Runs a command against the data folder's tables: through a running `cipherwatch start` when there
@@ -10,16 +9,16 @@ import { resolveDataDir } from './data-dir.ts';
  */
 export async function withLocalData<T>(
   options: { dataDir?: string },
-  work: (context: AppContext) => Promise<T>,
+  work: (app: App) => Promise<T>,
 ): Promise<T> {
-  const dataDir = resolveDataDir(options);
-  setLog(createTerminalLog(getConfig().logLevel === 'info' ? 'warn' : getConfig().logLevel));
-  const stack = await startLocalStack({ dataDir });
-  // The context is built for this data folder and these endpoints.
-  resetAppContext();
+  const config = commandConfig(options);
+  const log = createTerminalLog(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const stack = await startLocalStack({ dataDir: config.dataDir, aws: config.aws });
+  const app = createApp(stack.configure(config), { log });
   try {
-    return await work(getAppContext());
+    return await work(app);
   } finally {
+    app.close();
     await stack.stop();
   }
 }

@@ -1,13 +1,12 @@
 import { Command, CommanderError } from 'commander';
-import { registerClassifyCommand } from './commands/classify.ts';
-import { registerDemoCommand } from './commands/demo.ts';
-import { registerDigestCommand } from './commands/digest.ts';
-import { registerEvalCommand } from './commands/eval.ts';
-import { registerFeedsCommand } from './commands/feeds.ts';
-import { registerPollCommand } from './commands/poll.ts';
-import { runPollRound } from './commands/poll-all.ts';
-import { registerStartCommand } from './commands/start.ts';
-import { registerSubscribersCommand } from './commands/subscribers.ts';
+import { registerClassifyCommand } from '#lib/cli/commands/classify.ts';
+import { registerDemoCommand } from '#lib/cli/commands/demo.ts';
+import { registerDigestCommand } from '#lib/cli/commands/digest.ts';
+import { registerEvalCommand } from '#lib/cli/commands/eval.ts';
+import { registerFeedsCommand } from '#lib/cli/commands/feeds.ts';
+import { registerPollCommand } from '#lib/cli/commands/poll.ts';
+import { registerStartCommand } from '#lib/cli/commands/start.ts';
+import { registerSubscribersCommand } from '#lib/cli/commands/subscribers.ts';
 import { errorLine } from './errors.ts';
 
 /** Builds the `cipherwatch` command line: one line of help per command. */
@@ -18,7 +17,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerStartCommand(program);
   registerDemoCommand(program);
-  registerPollCommand(program, { runAll: runPollRound });
+  registerPollCommand(program);
   registerClassifyCommand(program);
   registerEvalCommand(program);
   registerFeedsCommand(program);

@@ -1,60 +1,6 @@
-import type { DeliveryOutcome } from '../delivery/deliver.ts';
-import type { PollOutcome } from '../ingest/poll-feed.ts';
-
-/** Counts of one poll round, for the summary line and `poll --all`. */
-export interface PollSummary {
-  polled: number;
-  updated: number;
-  notModified: number;
-  failed: number;
-  skipped: number;
-  newStories: number;
-  relevant: number;
-  relevantByTopic: Map<string, number>;
-  failures: { feed: string; error: string }[];
-}
-
-export function summarizePolls(outcomes: readonly PollOutcome[]): PollSummary {
-  const summary: PollSummary = {
-    polled: outcomes.length,
-    updated: 0,
-    notModified: 0,
-    failed: 0,
-    skipped: 0,
-    newStories: 0,
-    relevant: 0,
-    relevantByTopic: new Map(),
-    failures: [],
-  };
-  for (const outcome of outcomes) {
-    switch (outcome.status) {
-      case 'updated':
-        summary.updated++;
-        summary.newStories += outcome.created.length;
-        for (const story of outcome.created) {
-          if (story.topics.length > 0) summary.relevant++;
-          for (const topic of story.topics) {
-            summary.relevantByTopic.set(topic.id, (summary.relevantByTopic.get(topic.id) ?? 0) + 1);
-          }
-        }
-        break;
-      case 'not-modified':
-        summary.notModified++;
-        break;
-      case 'failed':
-        summary.failed++;
-        summary.failures.push({
-          feed: outcome.feed.name,
-          error: `${outcome.error.name}: ${outcome.error.message}`,
-        });
-        break;
-      case 'skipped':
-        summary.skipped++;
-        break;
-    }
-  }
-  return summary;
-}
+import type { DeliveryOutcome } from '#lib/delivery/deliver.ts';
+import type { PollSummary } from '#lib/ingest/poll-summary.ts';
+import { plural } from '#lib/plural.ts';
 
 /** "24 feeds: 18 updated, 4 not modified, 2 failed · 131 new stories, 9 relevant (encryption 3, …)" */
 export function formatPollSummary(summary: PollSummary): string {
@@ -80,8 +26,4 @@ export function formatDeliverySummary(outcomes: readonly DeliveryOutcome[]): str
   if (count('already-sent')) parts.push(`${count('already-sent')} already sent`);
   if (count('skipped')) parts.push(`${count('skipped')} skipped`);
   return `${plural(outcomes.length, 'delivery', 'deliveries')}: ${parts.join(', ')}`;
-}
-
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString('en-GB')} ${count === 1 ? one : many}`;
 }

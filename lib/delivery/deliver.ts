@@ -1,19 +1,17 @@
-import { composeAlert } from '../digest/alerts.ts';
-import { composeDigest, type Digest } from '../digest/compose.ts';
-import { type RenderContext, renderDigest } from '../digest/render.ts';
-import type { Mailer } from '../mail/transport.ts';
-import type { DeliveryJob } from '../queue/messages.ts';
-import type { DeliveryRepository } from '../store/delivery-repository.ts';
-import type { DeliveryStateReader } from '../store/delivery-state.ts';
-import type { StoryRepository } from '../store/story-repository.ts';
-import type { Subscriber } from '../subscriptions/subscriber.ts';
+import { composeAlert } from '#lib/alerts/compose-alert.ts';
+import { composeDigest, type Digest } from '#lib/digest/compose.ts';
+import { type RenderContext, renderDigest } from '#lib/digest/render.ts';
+import type { DeliveryJob } from '#lib/jobs/messages.ts';
+import type { StoryStore } from '#lib/stories/story-store.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
+import type { DeliveryLedgerStore } from './ledger.ts';
+import type { Mailer } from './mailer.ts';
 import type { StoryWindowReader } from './story-window-reader.ts';
 
 export interface DeliveryDependencies {
-  /** Reads the subscriber and their delivery ledger together. */
-  state: DeliveryStateReader;
-  stories: StoryRepository;
-  deliveries: DeliveryRepository;
+  stories: StoryStore;
+  /** The subscriber and their ledger, claims and records. */
+  deliveries: DeliveryLedgerStore;
   reader: StoryWindowReader;
   mailer: Mailer;
   topicNames: ReadonlyMap<string, string>;
@@ -54,7 +52,7 @@ export async function deliverJob(job: DeliveryJob, deps: DeliveryDependencies): 
   const now = deps.now?.() ?? new Date();
   const key = job.kind === 'digest' ? job.window.key : job.key;
   const base = { subscriberId: job.subscriberId, key };
-  const { subscriber, ledger } = await deps.state.read(job.subscriberId);
+  const { subscriber, ledger } = await deps.deliveries.readState(job.subscriberId);
   if (subscriber?.status !== 'active') {
     return {
       ...base,

@@ -1,6 +1,6 @@
-import { composeDigest } from '../digest/compose.ts';
-import { type RenderedEmail, renderDigest } from '../digest/render.ts';
-import type { Subscriber } from '../subscriptions/subscriber.ts';
+import { composeDigest } from '#lib/digest/compose.ts';
+import { type RenderedEmail, renderDigest } from '#lib/digest/render.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import type { DeliveryDependencies } from './deliver.ts';
 
 /**

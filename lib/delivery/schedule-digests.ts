@@ -1,11 +1,10 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { Log } from '../log.ts';
-import type { DeliveryJob } from '../queue/messages.ts';
-import { sendMessages } from '../queue/send-batch.ts';
-import { mapWithConcurrency } from '../store/retry.ts';
-import type { SubscriberRepository } from '../store/subscriber-repository.ts';
-import { type DigestWindow, digestWindowDue, nextDigestAt } from '../subscriptions/schedule.ts';
-import type { Subscriber } from '../subscriptions/subscriber.ts';
+import { mapWithConcurrency } from '#lib/batches.ts';
+import type { JobQueue } from '#lib/jobs/job-queue.ts';
+import type { DeliveryJob } from '#lib/jobs/messages.ts';
+import type { Log } from '#lib/log.ts';
+import { type DigestWindow, digestWindowDue, nextDigestAt } from '#lib/subscriptions/schedule.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
+import type { SubscriberStore } from '#lib/subscriptions/subscriber-store.ts';
 
 export interface ScheduleDigestsResult {
   due: number;
@@ -19,9 +18,8 @@ export interface ScheduleDigestsResult {
  * from their own time zone, so daylight-saving changes move the UTC hour, never the local one.
  */
 export async function scheduleDigests(deps: {
-  subscribers: SubscriberRepository;
-  sqs: SQSClient;
-  queueUrl: string;
+  subscribers: SubscriberStore;
+  queue: JobQueue<DeliveryJob>;
   log: Log;
   now?: Date;
 }): Promise<ScheduleDigestsResult> {
@@ -45,7 +43,7 @@ export async function scheduleDigests(deps: {
       notDue.push(subscriber);
     }
   }
-  const { sent, failed } = await sendMessages(deps.sqs, deps.queueUrl, jobs);
+  const { sent, failed } = await deps.queue.send(jobs);
   const queued = new Set(sent);
   const toAdvance: { subscriber: Subscriber; windowEnd?: string }[] = [
     ...jobs

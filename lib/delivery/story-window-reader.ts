@@ -1,5 +1,5 @@
-import type { StoryRepository } from '../store/story-repository.ts';
-import type { Story } from '../stories/story.ts';
+import type { Story } from '#lib/stories/story.ts';
+import type { StoryStore } from '#lib/stories/story-store.ts';
 
 /** Windows ending this long before a read are settled: every poll that saw their stories has written. */
 const SETTLE_MS = 5 * 60_000;
@@ -25,7 +25,7 @@ export class StoryWindowReader {
   queries = 0;
 
   constructor(
-    private readonly stories: StoryRepository,
+    private readonly stories: StoryStore,
     private readonly now: () => Date = () => new Date(),
   ) {}
 

@@ -1,16 +1,15 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { getAppContext } from '../app/context.ts';
-import { outboxDir } from '../app/delivery-context.ts';
-import { getConfig } from '../config.ts';
-import type { DeliveryOutcome } from '../delivery/deliver.ts';
-import { newFeed } from '../ingest/feed.ts';
-import { startLocalPipeline } from '../local/pipeline.ts';
-import type { DeliveryJob, PollFeedJob } from '../queue/messages.ts';
-import { sendMessages } from '../queue/send-batch.ts';
-import { addSubscriber } from '../subscriptions/add-subscriber.ts';
-import type { Subscriber } from '../subscriptions/subscriber.ts';
+import { outboxDir } from '#lib/app/create-app.ts';
+import type { Config } from '#lib/config.ts';
+import type { DeliveryOutcome } from '#lib/delivery/deliver.ts';
+import { newFeed } from '#lib/feeds/feed.ts';
+import type { DeliveryJob, PollFeedJob } from '#lib/jobs/messages.ts';
+import { startLocalPipeline } from '#lib/local/pipeline.ts';
+import type { Log } from '#lib/log.ts';
+import { addSubscriber } from '#lib/subscriptions/add-subscriber.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import { serveDemoFeeds } from './demo-feeds.ts';
 
 /** Readers the demo subscribes: different topics, time zones and frequencies. */
@@ -57,18 +56,30 @@ export class DemoDataDirError extends Error {
  * The offline tour: sample feeds on a local server, demo readers, one poll round and one digest
  * round through the real queues and handlers, a summary, and the digests left in the outbox.
  */
-export async function runDemo(options: { dataDir: string; write: (line: string) => void }): Promise<void> {
-  const { dataDir, write } = options;
+export async function runDemo(options: {
+  config: Config;
+  log: Log;
+  write: (line: string) => void;
+}): Promise<void> {
+  const { write } = options;
+  const dataDir = options.config.dataDir;
   await resetDemoFolder(dataDir);
-  process.env.CIPHERWATCH_ALLOW_PRIVATE_NETWORKS = 'true';
-  // The demo shows the outbox, whatever transport the shell has configured.
-  process.env.CIPHERWATCH_MAIL_TRANSPORT = 'outbox';
+  const config: Config = {
+    ...options.config,
+    // The sample feeds are served on loopback.
+    allowPrivateNetworks: true,
+    // The demo shows the outbox, whatever transport the shell has configured.
+    mail: { ...options.config.mail, transport: 'outbox' },
+  };
 
   const server = await serveDemoFeeds();
-  const pipeline = await startLocalPipeline({ dataDir, seed: false });
+  const pipeline = await startLocalPipeline(config, {
+    dataDir,
+    seed: false,
+    overrides: { log: options.log },
+  });
   try {
-    const context = getAppContext();
-    const config = getConfig();
+    const context = pipeline.app;
     write('Cipherwatch demo: an offline tour. Nothing leaves this machine.\n');
     write(`  data    ${dataDir} (reset on each run)`);
     write(
@@ -90,9 +101,7 @@ export async function runDemo(options: { dataDir: string; write: (line: string) 
     }
 
     write('1. Poll round: one message per feed on the poll-feeds queue, consumed by the poll-feeds handler.');
-    await sendMessages(
-      context.sqs,
-      await context.queueUrl('pollFeeds'),
+    await context.queues.pollFeeds.send(
       feeds.map((feed) => ({
         id: feed.id,
         body: { feedId: feed.id, scheduledAt: now.toISOString() } satisfies PollFeedJob,
@@ -145,7 +154,7 @@ export async function runDemo(options: { dataDir: string; write: (line: string) 
         };
         return { id: reader.id, body: job };
       });
-    await sendMessages(context.sqs, await context.queueUrl('digests'), jobs);
+    await context.queues.digests.send(jobs);
     await pipeline.digestConsumer.drain();
     reportDeliveries(pipeline.takeDeliveries(), readers, write);
 

@@ -1,5 +1,5 @@
-import { isNearDuplicate, titleFingerprint } from '../feeds/cluster.ts';
-import type { Story } from '../stories/story.ts';
+import { isNearDuplicate, titleFingerprint } from '#lib/stories/cluster.ts';
+import type { Story } from '#lib/stories/story.ts';
 
 /** A story as a candidate for one topic section, with what ranking and filtering need precomputed. */
 export interface TopicCandidate {

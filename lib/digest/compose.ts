@@ -1,6 +1,6 @@
-import type { Story } from '../stories/story.ts';
-import type { DigestWindow } from '../subscriptions/schedule.ts';
-import type { Subscriber, SubscriberFilters } from '../subscriptions/subscriber.ts';
+import type { Story } from '#lib/stories/story.ts';
+import type { DigestWindow } from '#lib/subscriptions/schedule.ts';
+import type { Subscriber, SubscriberFilters } from '#lib/subscriptions/subscriber.ts';
 import { searchableText, type TopicCandidate, topicCandidates } from './candidates.ts';
 import type { Digest, DigestEntry, DigestSection } from './digest.ts';
 import { explainMatch } from './why.ts';

@@ -1,4 +1,4 @@
-import type { Story } from '../stories/story.ts';
+import type { Story } from '#lib/stories/story.ts';
 
 /** One story as it appears in a digest, with near-duplicates folded into it. */
 export interface DigestEntry {

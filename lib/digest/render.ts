@@ -1,6 +1,8 @@
-import { foldWhitespace, truncate } from '../feeds/clean-text.ts';
-import type { Story } from '../stories/story.ts';
-import type { Subscriber } from '../subscriptions/subscriber.ts';
+import { foldWhitespace, truncate } from '#lib/plain-text.ts';
+import { plural } from '#lib/plural.ts';
+import type { Story } from '#lib/stories/story.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
+import { zonedFormatter } from '#lib/subscriptions/zoned-time.ts';
 import type { Digest, DigestEntry, DigestSection } from './digest.ts';
 import { escapeHtml, safeHttpUrl } from './html-text.ts';
 
@@ -60,7 +62,6 @@ const STYLE = {
     'font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#57606a;border-top:1px solid #d0d7de;margin-top:32px;padding-top:12px;',
 } as const;
 
-const timeFormatters = new Map<string, Intl.DateTimeFormat>();
 const formattedTimes = new Map<string, string>();
 /** Bound on the formatted-time memo, so a long-lived process does not grow without limit. */
 const MAX_FORMATTED_TIMES = 50_000;
@@ -76,24 +77,22 @@ export function formatLocalTime(iso: string, timeZone: string): string {
   return formatted;
 }
 
+const storyTimeFormat = (timeZone: string) =>
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  });
+
 function formatWithZone(iso: string, timeZone: string): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return '';
-  let formatter = timeFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'short',
-    });
-    timeFormatters.set(timeZone, formatter);
-  }
-  return formatter.format(ms);
+  return zonedFormatter('story-time', timeZone, storyTimeFormat).format(ms);
 }
 
 function kindOf(digest: Digest, subscriber: Subscriber): DigestKind {
@@ -101,10 +100,6 @@ function kindOf(digest: Digest, subscriber: Subscriber): DigestKind {
   if (prefix === 'instant') return 'alert';
   if (prefix === 'daily' || prefix === 'weekly') return prefix;
   return subscriber.frequency === 'instant' ? 'alert' : subscriber.frequency;
-}
-
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
 }
 
 function listNames(names: readonly string[], max = names.length): string {

@@ -1,5 +1,5 @@
-import type { TopicMatch } from '../classify/types.ts';
-import { foldWhitespace, truncate } from '../feeds/clean-text.ts';
+import type { TopicMatch } from '#lib/classify/types.ts';
+import { foldWhitespace, truncate } from '#lib/plain-text.ts';
 
 const MAX_SENTENCE = 180;
 const MAX_PHRASES = 3;

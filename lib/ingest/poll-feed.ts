@@ -1,17 +1,17 @@
-import type { Classifier } from '../classify/classifier.ts';
-import { ClusterIndex } from '../feeds/cluster.ts';
-import { FeedError, FeedGoneError, RateLimitedError } from '../feeds/errors.ts';
-import { type FetchFeedOptions, type FetchResult, fetchFeed } from '../feeds/fetch.ts';
-import { DEFAULT_MAX_ITEMS_PER_FEED, processFeed } from '../feeds/process.ts';
-import type { FeedRepository } from '../store/feed-repository.ts';
-import type { StoryRepository } from '../store/story-repository.ts';
-import type { Story } from '../stories/story.ts';
-import type { Feed } from './feed.ts';
-import { afterFailure, afterSuccess, DEFAULT_POLL_POLICY, type PollPolicy } from './feed-state.ts';
+import type { Classifier } from '#lib/classify/classifier.ts';
+import type { Feed } from '#lib/feeds/feed.ts';
+import { afterFailure, afterSuccess, DEFAULT_POLL_POLICY, type PollPolicy } from '#lib/feeds/feed-state.ts';
+import type { FeedStore } from '#lib/feeds/feed-store.ts';
+import { FeedError, FeedGoneError, RateLimitedError } from '#lib/reader/errors.ts';
+import { type FetchFeedOptions, type FetchResult, fetchFeed } from '#lib/reader/fetch.ts';
+import { ClusterIndex } from '#lib/stories/cluster.ts';
+import { DEFAULT_MAX_ITEMS_PER_FEED, processFeed } from '#lib/stories/process.ts';
+import type { Story } from '#lib/stories/story.ts';
+import type { SaveResult, StoryStore } from '#lib/stories/story-store.ts';
 
 export interface PollDependencies {
-  feeds: FeedRepository;
-  stories: StoryRepository;
+  feeds: FeedStore;
+  stories: StoryStore;
   classifier: Classifier;
   allowPrivateNetworks: boolean;
   policy?: PollPolicy;
@@ -113,7 +113,7 @@ export async function pollFeed(feedId: string, deps: PollDependencies): Promise<
     return { status: 'failed', feed: { ...feed, ...change }, error };
   }
 
-  let saved: Awaited<ReturnType<StoryRepository['save']>>;
+  let saved: SaveResult;
   try {
     saved = await deps.stories.save(stories, feed.id);
   } catch (error) {
@@ -167,7 +167,7 @@ async function recordUnexpectedFailure(
  * syndicated copy with a lightly edited title), looking at stories stored in the last two days and
  * those earlier in this batch.
  */
-async function assignClusters(stories: Story[], repository: StoryRepository, now: Date): Promise<Story[]> {
+async function assignClusters(stories: Story[], repository: StoryStore, now: Date): Promise<Story[]> {
   const relevant = stories.filter((story) => story.topics.length > 0);
   if (relevant.length === 0) return stories;
   // Stories stored by an earlier poll keep the cluster they were given then: a re-poll with nothing new

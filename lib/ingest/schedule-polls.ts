@@ -1,8 +1,7 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { PollFeedJob } from '../queue/messages.ts';
-import { sendMessages } from '../queue/send-batch.ts';
-import type { FeedRepository } from '../store/feed-repository.ts';
-import { mapWithConcurrency } from '../store/retry.ts';
+import { mapWithConcurrency } from '#lib/batches.ts';
+import type { FeedStore } from '#lib/feeds/feed-store.ts';
+import type { JobQueue } from '#lib/jobs/job-queue.ts';
+import type { PollFeedJob } from '#lib/jobs/messages.ts';
 
 export interface SchedulePollsResult {
   due: number;
@@ -18,9 +17,8 @@ const POLL_LEASE_MS = 15 * 60_000;
  * SendMessageBatch, and pushes each queued feed's next poll past a lease so a slow poll is not queued twice.
  */
 export async function schedulePolls(deps: {
-  feeds: FeedRepository;
-  sqs: SQSClient;
-  queueUrl: string;
+  feeds: FeedStore;
+  queue: JobQueue<PollFeedJob>;
   now?: Date;
 }): Promise<SchedulePollsResult> {
   const now = deps.now ?? new Date();
@@ -29,7 +27,7 @@ export async function schedulePolls(deps: {
     id: feed.id,
     body: { feedId: feed.id, scheduledAt: now.toISOString() } satisfies PollFeedJob,
   }));
-  const { sent, failed } = await sendMessages(deps.sqs, deps.queueUrl, jobs);
+  const { sent, failed } = await deps.queue.send(jobs);
   const leaseUntil = new Date(now.getTime() + POLL_LEASE_MS);
   await mapWithConcurrency(sent, 8, (feedId) => deps.feeds.deferNextPoll(feedId, now, leaseUntil));
   return {

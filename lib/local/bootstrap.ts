@@ -12,7 +12,7 @@ import {
   type QueueDefinition,
   TABLES,
   type TableDefinition,
-} from '../aws/resources.ts';
+} from '#lib/aws/resources.ts';
 
 /** Creates every table that does not exist yet, from the shared definitions. */
 export async function createTables(dynamodb: DynamoDBClient): Promise<string[]> {
@@ -76,7 +76,7 @@ export interface LocalQueue {
  */
 export async function createQueues(
   sqs: SQSClient,
-  options: { visibilityTimeoutSeconds?: number } = {},
+  options: { visibilityTimeoutSeconds?: number | undefined } = {},
 ): Promise<Record<keyof typeof QUEUES, LocalQueue>> {
   const result = {} as Record<keyof typeof QUEUES, LocalQueue>;
   for (const [id, queue] of Object.entries(QUEUES) as [keyof typeof QUEUES, QueueDefinition][]) {

@@ -4,11 +4,9 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { Log } from '../log.ts';
-
-/** The shape of every SQS-triggered handler in `functions/`. */
-export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
+import type { SQSRecord } from 'aws-lambda';
+import type { SqsHandler } from '#lib/handlers/sqs-batch.ts';
+import type { Log } from '#lib/log.ts';
 
 export interface QueueConsumerOptions {
   sqs: SQSClient;
@@ -133,6 +131,6 @@ function toRecord(message: Message, queueArn: string): SQSRecord {
     md5OfBody: message.MD5OfBody ?? '',
     eventSource: 'aws:sqs',
     eventSourceARN: queueArn,
-    awsRegion: process.env.AWS_REGION ?? 'us-east-1',
+    awsRegion: queueArn.split(':')[3] ?? 'us-east-1',
   };
 }

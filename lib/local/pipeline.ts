@@ -1,21 +1,23 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { pollBatch } from '../../functions/poll-feeds.ts';
-import { sendBatch } from '../../functions/send-digests.ts';
-import { getAppContext, resetAppContext } from '../app/context.ts';
-import { resetDeliveryDependencies } from '../app/delivery-context.ts';
-import type { DeliveryOutcome } from '../delivery/deliver.ts';
-import { defaultFeedCatalogPath, loadFeedCatalog } from '../ingest/feed-catalog.ts';
-import type { PollOutcome } from '../ingest/poll-feed.ts';
-import { seedFeeds } from '../ingest/seed-feeds.ts';
+import { type App, type AppOverrides, createApp } from '#lib/app/create-app.ts';
+import type { Config } from '#lib/config.ts';
+import type { DeliveryOutcome } from '#lib/delivery/deliver.ts';
+import { defaultFeedCatalogPath, loadFeedCatalog } from '#lib/feeds/feed-catalog.ts';
+import { seedFeeds } from '#lib/feeds/seed-feeds.ts';
+import { createPollFeedsHandler } from '#lib/handlers/poll-feeds.ts';
+import { createSendDigestsHandler } from '#lib/handlers/send-digests.ts';
+import type { SqsHandler } from '#lib/handlers/sqs-batch.ts';
+import type { PollOutcome } from '#lib/ingest/poll-feed.ts';
 import type { LocalQueue } from './bootstrap.ts';
 import { createQueueConsumer, type QueueConsumer } from './event-source.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from './stack.ts';
 
 export interface LocalPipeline {
   stack: LocalStack;
+  /** The application wired to this stack: repositories, queues, mailer. */
+  app: App;
   pollConsumer: QueueConsumer;
   digestConsumer: QueueConsumer;
   /** Poll outcomes since the last call, which clears them: for the terminal's line per round. */
@@ -37,17 +39,20 @@ export interface LocalPipelineOptions extends LocalStackOptions {
   seed?: boolean;
   /** Called after each poll batch, for progress bars. */
   onPollBatch?: (outcomes: readonly PollOutcome[]) => void;
+  /** Parts of the app to supply instead of building them (a quiet log, a test mailer). */
+  overrides?: AppOverrides;
 }
 
-export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
-  const stack = await startLocalStack(options);
-  resetAppContext();
-  resetDeliveryDependencies();
-  let context: ReturnType<typeof getAppContext>;
+export async function startLocalPipeline(
+  config: Config,
+  options: LocalPipelineOptions,
+): Promise<LocalPipeline> {
+  const stack = await startLocalStack({ aws: config.aws, ...options });
+  const app = createApp(stack.configure(config), options.overrides);
   try {
-    context = getAppContext();
-    if (options.seed !== false && options.dataDir) await seedOnFirstStart(options.dataDir);
+    if (options.seed !== false && options.dataDir) await seedOnFirstStart(app, options.dataDir);
   } catch (error) {
+    app.close();
     await stack.stop();
     throw error;
   }
@@ -55,33 +60,32 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   let polls: PollOutcome[] = [];
   let deliveries: DeliveryOutcome[] = [];
   // Each queue drives the same handler Lambda runs; what it did is tallied for the terminal.
-  const consumerFor = <T>(
-    queue: LocalQueue,
-    run: (event: SQSEvent) => Promise<{ response: SQSBatchResponse; outcomes: T[] }>,
-    record: (outcomes: T[]) => void,
-  ) =>
+  const consumerFor = (queue: LocalQueue, handler: SqsHandler) =>
     createQueueConsumer({
-      sqs: context.sqs,
+      sqs: app.sqs,
       queueUrl: queue.url,
       queueArn: queue.arn,
       batchSize: queue.definition.batchSize,
-      log: context.log,
-      handler: async (event) => {
-        const { response, outcomes } = await run(event);
-        record(outcomes);
-        return response;
-      },
+      log: app.log,
+      handler,
     });
-  const pollConsumer = consumerFor(stack.queues.pollFeeds, pollBatch, (outcomes) => {
-    polls.push(...outcomes);
-    options.onPollBatch?.(outcomes);
-  });
-  const digestConsumer = consumerFor(stack.queues.digests, sendBatch, (outcomes) => {
-    deliveries.push(...outcomes);
-  });
+  const pollConsumer = consumerFor(
+    stack.queues.pollFeeds,
+    createPollFeedsHandler(app, (outcomes) => {
+      polls.push(...outcomes);
+      options.onPollBatch?.(outcomes);
+    }),
+  );
+  const digestConsumer = consumerFor(
+    stack.queues.digests,
+    createSendDigestsHandler(app, (outcomes) => {
+      deliveries.push(...outcomes);
+    }),
+  );
 
   return {
     stack,
+    app,
     pollConsumer,
     digestConsumer,
     takePolls() {
@@ -99,8 +103,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     },
     async stop() {
       await Promise.all([pollConsumer.stop(), digestConsumer.stop()]);
-      resetDeliveryDependencies();
-      resetAppContext();
+      app.close();
       await stack.stop();
     },
   };
@@ -110,10 +113,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
  * Adds the default feeds (config/feeds.yaml, or CIPHERWATCH_FEEDS_FILE) to the registry once per data
  * folder, so feeds a person removed stay removed.
  */
-async function seedOnFirstStart(dataDir: string): Promise<void> {
+async function seedOnFirstStart({ config, feeds }: App, dataDir: string): Promise<void> {
   const marker = path.join(dataDir, 'feeds-seeded');
   if (existsSync(marker)) return;
-  const { config, feeds } = getAppContext();
   const file = config.feedsFile ?? defaultFeedCatalogPath;
   const added = await seedFeeds(feeds, loadFeedCatalog(file), new Date());
   await writeFile(marker, `${new Date().toISOString()} added ${added} feeds from ${file}\n`);

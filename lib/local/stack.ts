@@ -1,14 +1,13 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createSqsClient, resetClients } from '../aws/clients.ts';
-import type { QueueId } from '../aws/resources.ts';
-import { QUEUES } from '../aws/resources.ts';
-import { resetConfig } from '../config.ts';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { QueueId } from '#lib/aws/resources.ts';
+import type { AwsSettings, Config } from '#lib/config.ts';
 import { createQueues, createTables, type LocalQueue } from './bootstrap.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 
-/** A running local AWS: endpoints in the environment, tables and queues created. */
+/** A running local AWS: emulators (or the user's endpoints) with every table and queue created. */
 export interface LocalStack {
   dataDir: string | undefined;
   dynamodbEndpoint: string;
@@ -18,6 +17,10 @@ export interface LocalStack {
   ownsEmulators: boolean;
   /** The pid of another Cipherwatch process whose emulators this stack is borrowing, if any. */
   borrowedFrom: number | undefined;
+  /** The AWS settings that reach this stack. */
+  aws: AwsSettings;
+  /** `config` pointed at this stack: its endpoints, credentials and queue URLs. */
+  configure(config: Config): Config;
   stop(): Promise<void>;
 }
 
@@ -27,23 +30,23 @@ export interface LocalStackOptions {
   dynamodbPort?: number;
   sqsPort?: number;
   visibilityTimeoutSeconds?: number;
+  /** The user's own AWS settings: with both endpoints set (LocalStack, say), no emulator is started. */
+  aws?: AwsSettings;
 }
 
-const LOCAL_CREDENTIALS = {
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  AWS_REGION: 'us-east-1',
-};
+/** Emulators accept any credentials; fixed ones keep the SDK from looking for real ones. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
  * Starts dynalite and fauxqs in this process (unless the user already points the SDK elsewhere with
  * AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_SQS), creates every table and queue from the shared
- * definitions, and exports the endpoints and queue URLs through the standard environment variables so
- * the handlers run unchanged.
+ * definitions, and hands back the settings that reach them, which the composition root takes like any
+ * other configuration: the handlers run unchanged.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  let userDynamo = process.env.AWS_ENDPOINT_URL_DYNAMODB;
-  let userSqs = process.env.AWS_ENDPOINT_URL_SQS;
+  const region = options.aws?.region ?? 'us-east-1';
+  let userDynamo = options.aws?.endpoints.dynamodb;
+  let userSqs = options.aws?.endpoints.sqs;
   // A `cipherwatch start` already serving this data folder: talk to its emulators instead of fighting
   // it for the store's lock, so `feeds list` works while the pipeline runs.
   const running =
@@ -67,22 +70,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const dynamodbEndpoint = emulators?.dynamodbEndpoint ?? (userDynamo as string);
   const sqsEndpoint = emulators?.sqsEndpoint ?? (userSqs as string);
 
-  const previousEnvironment = { ...process.env };
-  const endpointsMoved =
-    process.env.AWS_ENDPOINT_URL_DYNAMODB !== dynamodbEndpoint ||
-    process.env.AWS_ENDPOINT_URL_SQS !== sqsEndpoint;
-  for (const [key, value] of Object.entries(LOCAL_CREDENTIALS)) process.env[key] ??= value;
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodbEndpoint;
-  process.env.AWS_ENDPOINT_URL_SQS = sqsEndpoint;
-
-  const dynamodb = new DynamoDBClient({});
-  const sqs = createSqsClient();
+  const aws: AwsSettings = {
+    region,
+    endpoints: { dynamodb: dynamodbEndpoint, sqs: sqsEndpoint },
+    credentials: emulators || running ? LOCAL_CREDENTIALS : options.aws?.credentials,
+  };
+  const clientSettings = {
+    region,
+    ...(aws.credentials ? { credentials: aws.credentials } : {}),
+  };
+  const dynamodb = new DynamoDBClient({ ...clientSettings, endpoint: dynamodbEndpoint });
+  const sqs = new SQSClient({ ...clientSettings, endpoint: sqsEndpoint, useQueueUrlAsEndpoint: false });
   try {
     await createTables(dynamodb);
     const queues = await createQueues(sqs, { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
-    for (const queue of Object.values(queues)) process.env[QUEUES[queue.definition.id].envVar] = queue.url;
-    if (endpointsMoved) resetClients();
-    resetConfig();
     return {
       dataDir: options.dataDir,
       dynamodbEndpoint,
@@ -90,19 +91,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queues,
       ownsEmulators: emulators !== undefined,
       borrowedFrom: running?.pid,
+      aws,
+      configure: (config) => ({
+        ...config,
+        aws,
+        queueUrls: { pollFeeds: queues.pollFeeds.url, digests: queues.digests.url },
+      }),
       async stop() {
         if (!emulators) return;
-        // Clients and variables pointing at emulators about to vanish must not be reused.
-        for (const name of [
-          'AWS_ENDPOINT_URL_DYNAMODB',
-          'AWS_ENDPOINT_URL_SQS',
-          ...Object.values(QUEUES).map((q) => q.envVar),
-        ]) {
-          if (previousEnvironment[name] === undefined) delete process.env[name];
-          else process.env[name] = previousEnvironment[name];
-        }
-        resetClients();
-        resetConfig();
         await emulators.stop();
         if (options.dataDir) await releaseDataDir(options.dataDir);
       },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { createTransport, type SendMailOptions, type Transporter } from 'nodemailer';
-import type { RenderedEmail } from '../digest/render.ts';
+import type { Mailer, MailTransportKind, OutgoingMail, SendResult } from '#lib/delivery/mailer.ts';
 import { outboxFileStem, writeToOutbox } from './outbox.ts';
 
 /** Where mail goes: Amazon SES (v2 API), an SMTP server, or a local outbox folder. */
@@ -16,32 +16,11 @@ export interface MailSender {
   replyTo?: string | undefined;
 }
 
-/** One email to send; the idempotency key (e.g. subscriber + window) fixes its Message-ID. */
-export interface OutgoingMail {
-  to: string;
-  rendered: RenderedEmail;
-  idempotencyKey: string;
-}
-
-/** What a transport reports back: the Message-ID and, for the outbox, the .eml path. */
-export interface SendResult {
-  messageId: string;
-  location?: string | undefined;
-}
-
-/** Sends rendered emails through one configured transport. */
-export interface Mailer {
-  readonly kind: MailerConfig['kind'];
-  send(message: OutgoingMail): Promise<SendResult>;
-  /** Closes pooled connections, if any. */
-  close(): void;
-}
-
 /** A message could not be handed to the transport. */
 export class MailSendError extends Error {
   override name = 'MailSendError';
   constructor(
-    readonly transport: MailerConfig['kind'],
+    readonly transport: MailTransportKind,
     readonly to: string,
     readonly idempotencyKey: string,
     options: { cause: unknown },
@@ -56,15 +35,15 @@ export class MailConfigError extends Error {
   override name = 'MailConfigError';
 }
 
-function senderDomain(from: string): string {
-  const match = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from.trim());
-  return match?.[1]?.toLowerCase() ?? 'cipherwatch.invalid';
+/** The domain of a sender such as `Cipherwatch <digests@example.org>`, lower-cased; undefined if none. */
+export function senderDomain(from: string): string | undefined {
+  return /@([A-Za-z0-9.-]+)>?\s*$/.exec(from.trim())?.[1]?.toLowerCase();
 }
 
 /** A Message-ID derived from the idempotency key, so a resent message is recognisable as the same one. */
 export function messageIdFor(idempotencyKey: string, from: string): string {
   const hash = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
-  return `<${hash}@${senderDomain(from)}>`;
+  return `<${hash}@${senderDomain(from) ?? 'cipherwatch.invalid'}>`;
 }
 
 function checkedSmtpUrl(url: string): string {

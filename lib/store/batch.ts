@@ -4,7 +4,8 @@ import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { backoffDelay, chunk, sleep } from './retry.ts';
+import { chunk } from '#lib/batches.ts';
+import { backoffDelay, sleep } from '#lib/retry.ts';
 
 type WriteRequest = NonNullable<
   NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string]
@@ -40,6 +41,8 @@ export async function batchWrite(
   }
 }
 
+type GetRequests = NonNullable<ConstructorParameters<typeof BatchGetCommand>[0]['RequestItems']>;
+
 /** Reads items 100 per call, retrying `UnprocessedKeys`; returns the items found, in no set order. */
 export async function batchGet<T>(
   client: DynamoDBDocumentClient,
@@ -49,20 +52,35 @@ export async function batchGet<T>(
 ): Promise<T[]> {
   const found: T[] = [];
   for (const group of chunk(keys, 100)) {
-    let pending: Record<string, unknown>[] = group;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= MAX_ATTEMPTS) throw new BatchIncompleteError(table, pending.length);
-      if (attempt > 0) await sleep(backoffDelay(attempt));
-      const result: BatchGetCommandOutput = await client.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [table]: { Keys: pending, ...(projection ? { ProjectionExpression: projection } : {}) },
-          },
-        }),
-      );
-      found.push(...((result.Responses?.[table] ?? []) as T[]));
-      pending = (result.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
+    const answered = await batchGetAcross(client, {
+      [table]: { Keys: group, ...(projection ? { ProjectionExpression: projection } : {}) },
+    });
+    found.push(...((answered[table] ?? []) as T[]));
+  }
+  return found;
+}
+
+/**
+ * One BatchGetItem request, possibly across tables (at most 100 keys in all), asked again with backoff
+ * for whatever DynamoDB hands back unprocessed under load. Returns the items found per table.
+ */
+export async function batchGetAcross(
+  client: DynamoDBDocumentClient,
+  requests: GetRequests,
+): Promise<Record<string, Record<string, unknown>[]>> {
+  const found: Record<string, Record<string, unknown>[]> = {};
+  let pending: GetRequests = requests;
+  for (let attempt = 0; Object.keys(pending).length > 0; attempt++) {
+    if (attempt >= MAX_ATTEMPTS) {
+      const [table, rest] = Object.entries(pending)[0] ?? ['?', undefined];
+      throw new BatchIncompleteError(table, rest?.Keys?.length ?? 0);
     }
+    if (attempt > 0) await sleep(backoffDelay(attempt));
+    const result: BatchGetCommandOutput = await client.send(new BatchGetCommand({ RequestItems: pending }));
+    for (const [table, items] of Object.entries(result.Responses ?? {})) {
+      found[table] = [...(found[table] ?? []), ...items];
+    }
+    pending = (result.UnprocessedKeys ?? {}) as GetRequests;
   }
   return found;
 }

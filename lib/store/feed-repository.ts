@@ -5,8 +5,9 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Feed } from '../ingest/feed.ts';
-import type { FeedStateChange } from '../ingest/feed-state.ts';
+import type { Feed } from '#lib/feeds/feed.ts';
+import type { FeedStateChange } from '#lib/feeds/feed-state.ts';
+import type { FeedStore } from '#lib/feeds/feed-store.ts';
 import { conditionally } from './conditional.ts';
 import { queryAll, scanAll } from './paging.ts';
 
@@ -21,7 +22,7 @@ const pollSlot = (nextPollAt: string, id: string) => `${nextPollAt}#${id}`;
 const slotsUpTo = (time: Date) => `${time.toISOString()}~`;
 
 /** The feeds registry: one item per feed, keyed by the hash of its URL. */
-export class FeedRepository {
+export class FeedRepository implements FeedStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,

@@ -1,39 +1,17 @@
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isGlobalGuid } from '../feeds/normalize.ts';
-import type { Story, StorySource } from '../stories/story.ts';
+import { mapWithConcurrency } from '#lib/batches.ts';
+import { isNews } from '#lib/stories/freshness.ts';
+import { isGlobalGuid } from '#lib/stories/normalize.ts';
+import type { Story, StorySource } from '#lib/stories/story.ts';
+import type { SaveResult, StoryStore, TopicIndexEntry } from '#lib/stories/story-store.ts';
 import { batchGet, batchWrite } from './batch.ts';
 import { conditionally } from './conditional.ts';
 import { queryAll } from './paging.ts';
-import { mapWithConcurrency } from './retry.ts';
 import { partitionBySize } from './story-size.ts';
-
-/** A topic index item: enough to find, rank and cluster a story without reading it. */
-export interface TopicIndexEntry {
-  storyId: string;
-  topic: string;
-  score: number;
-  title: string;
-  clusterId: string;
-  firstSeenAt: string;
-}
-
-/** What saving a feed's stories did. */
-export interface SaveResult {
-  /** Stories written for the first time. */
-  created: Story[];
-  /** Stories already stored that this feed now also carries. */
-  sourcesAdded: number;
-  /** Stories already stored with this feed among their sources. */
-  unchanged: number;
-  /** Stories too large for a DynamoDB item, left out so the rest of the feed is stored. */
-  skipped: number;
-}
 
 const STORY_TTL_DAYS = 365;
 const INDEX_TTL_DAYS = 90;
 const DAY_MS = 86_400_000;
-/** Stories first seen long after publication (a new feed's backlog) stay out of digests. */
-const MAX_INDEX_AGE_DAYS = 7;
 
 const storyKey = (id: string) => ({ pk: `STORY#${id}`, sk: 'STORY' });
 const guidKey = (guid: string) => ({ pk: `GUID#${guid}`, sk: 'GUID' });
@@ -47,7 +25,7 @@ type StoryItem = Story & { pk: string; sk: string; sourceFeedIds: Set<string>; e
  * second feed carrying it only appends itself to the sources. "Stories on topic T between A and B" is
  * one query per topic and day through the index items.
  */
-export class StoryRepository {
+export class StoryRepository implements StoryStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,
@@ -201,10 +179,8 @@ export class StoryRepository {
 
   private async writeIndex(stories: readonly Story[]): Promise<void> {
     const requests = stories
-      .filter(
-        (story) =>
-          Date.parse(story.firstSeenAt) - Date.parse(story.publishedAt) <= MAX_INDEX_AGE_DAYS * DAY_MS,
-      )
+      // A new feed's backlog is stored (so it is never news later) but indexed for no digest.
+      .filter(isNews)
       .flatMap((story) =>
         story.topics.map((topic) => ({
           PutRequest: {

@@ -5,7 +5,8 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Subscriber } from '../subscriptions/subscriber.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
+import type { SubscriberStore } from '#lib/subscriptions/subscriber-store.ts';
 import { conditionally } from './conditional.ts';
 import { queryAll, scanAll } from './paging.ts';
 
@@ -23,7 +24,7 @@ const digestSlot = (nextDigestAt: string, id: string) => `${nextDigestAt}#${id}`
 const INSTANT_SORT_KEY = 'instant';
 
 /** Subscribers, keyed by the hash of their email; due digests and instant readers found by index query. */
-export class SubscriberRepository {
+export class SubscriberRepository implements SubscriberStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,

@@ -1,4 +1,4 @@
-import type { TopicMatch } from '../classify/types.ts';
+import type { TopicMatch } from '#lib/classify/types.ts';
 
 /** A feed that carried a story, and the link it gave for it. */
 export interface StorySource {

@@ -1,6 +1,6 @@
-import type { SubscriberRepository } from '../store/subscriber-repository.ts';
 import { nextDigestAt } from './schedule.ts';
 import type { Subscriber, SubscriberStatus } from './subscriber.ts';
+import type { SubscriberStore } from './subscriber-store.ts';
 import { parseSubscriberInput, subscriberIdFor } from './validate.ts';
 
 /** The email is already subscribed; an operator sees this, the public never does. */
@@ -18,7 +18,7 @@ export class AlreadySubscribedError extends Error {
 export async function addSubscriber(
   input: unknown,
   deps: {
-    subscribers: SubscriberRepository;
+    subscribers: SubscriberStore;
     topicIds: readonly string[];
     status?: SubscriberStatus;
     now?: Date;

@@ -10,28 +10,44 @@ export interface LocalDateTime {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
+/**
+ * One `Intl.DateTimeFormat` per style and zone for the life of the process: building one costs far
+ * more than formatting with it, and schedules and digests format thousands of times per round.
+ */
+export function zonedFormatter(
+  style: string,
+  timeZone: string,
+  create: (timeZone: string) => Intl.DateTimeFormat,
+): Intl.DateTimeFormat {
+  const key = `${style} ${timeZone}`;
+  let formatter = formatters.get(key);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, formatter);
+    formatter = create(timeZone);
+    formatters.set(key, formatter);
   }
   return formatter;
+}
+
+const wallClockParts = (timeZone: string) =>
+  new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  return zonedFormatter('parts', timeZone, wallClockParts);
 }
 
 /** True when the runtime knows `timeZone` as an IANA zone (or UTC). */
 export function isValidTimeZone(timeZone: string): boolean {
   if (typeof timeZone !== 'string' || timeZone.length === 0 || timeZone.length > 64) return false;
-  if (formatters.has(timeZone)) return true;
+  if (formatters.has(`parts ${timeZone}`)) return true;
   try {
     formatterFor(timeZone);
     return true;

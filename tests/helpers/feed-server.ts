@@ -10,7 +10,7 @@ export interface ServedFeed {
   lastModified?: string;
   gzip?: boolean;
   /** Answer with this status and no feed (e.g. 500 while "down"). */
-  failWith?: number;
+  failWith?: number | undefined;
 }
 
 export interface FeedServer {

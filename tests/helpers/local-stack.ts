@@ -1,42 +1,64 @@
 import { afterAll, beforeAll } from 'vitest';
-import { resetAppContext } from '../../lib/app/context.ts';
-import { resetDeliveryDependencies } from '../../lib/app/delivery-context.ts';
-import { resetClients } from '../../lib/aws/clients.ts';
-import { resetConfig } from '../../lib/config.ts';
-import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../lib/local/stack.ts';
+import { type App, createApp } from '#lib/app/create-app.ts';
+import { QUEUES } from '#lib/aws/resources.ts';
+import { parseConfig } from '#lib/config.ts';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '#lib/local/stack.ts';
+
+export interface TestStack extends LocalStack {
+  /** The application wired to this stack, as the composition root builds it. */
+  app: App;
+}
 
 /**
- * Gives a test file its own local AWS (dynalite + fauxqs in memory, on free loopback ports), so files
- * running in parallel never share a table or a queue. Returns a getter for the running stack.
+ * Gives a test file its own local AWS (dynalite + fauxqs in memory, on free loopback ports) and an app
+ * wired to it, so files running in parallel never share a table or a queue. The configuration comes
+ * from `env` alone, never from the shell: no test reaches a real account or a developer's LocalStack.
  */
 export function useLocalStack(
   options: LocalStackOptions & { env?: Record<string, string> } = {},
-): () => LocalStack {
-  let stack: LocalStack | undefined;
+): () => TestStack {
+  let stack: TestStack | undefined;
   beforeAll(async () => {
-    // Never a real account or a developer's LocalStack.
-    delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
-    delete process.env.AWS_ENDPOINT_URL_SQS;
-    delete process.env.AWS_PROFILE;
-    Object.assign(process.env, {
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: 'us-east-1',
-    });
-    Object.assign(process.env, options.env ?? {});
-    stack = await startLocalStack(options);
-    resetAppContext();
-    resetDeliveryDependencies();
+    stack = await startTestStack(options);
   });
   afterAll(async () => {
-    resetDeliveryDependencies();
-    resetAppContext();
-    await stack?.stop();
-    resetClients();
-    resetConfig();
+    if (stack) await stopTestStack(stack);
   });
   return () => {
     if (!stack) throw new Error('The local stack is not running yet (use it inside a test or hook).');
     return stack;
+  };
+}
+
+/** Starts a stack and its app for one test (`useLocalStack` does this once per file). */
+export async function startTestStack(
+  options: LocalStackOptions & { env?: Record<string, string> } = {},
+): Promise<TestStack> {
+  const { env, ...stackOptions } = options;
+  const config = parseConfig({ CIPHERWATCH_LOG_LEVEL: 'error', ...env });
+  const local = await startLocalStack(stackOptions);
+  return Object.assign(local, { app: createApp(local.configure(config)) });
+}
+
+export async function stopTestStack(stack: TestStack): Promise<void> {
+  stack.app.close();
+  await stack.stop();
+}
+
+/** The environment a deployed function would get, pointed at this stack: for tests of `functions/*.ts`. */
+export function lambdaEnvironment(
+  stack: LocalStack,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    AWS_REGION: stack.aws.region,
+    AWS_ACCESS_KEY_ID: stack.aws.credentials?.accessKeyId ?? 'local',
+    AWS_SECRET_ACCESS_KEY: stack.aws.credentials?.secretAccessKey ?? 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: stack.dynamodbEndpoint,
+    AWS_ENDPOINT_URL_SQS: stack.sqsEndpoint,
+    [QUEUES.pollFeeds.envVar]: stack.queues.pollFeeds.url,
+    [QUEUES.digests.envVar]: stack.queues.digests.url,
+    CIPHERWATCH_LOG_LEVEL: 'error',
+    ...extra,
   };
 }

@@ -1,9 +1,16 @@
 import { vi } from 'vitest';
-import { errorLine } from '../../lib/cli/errors.ts';
-import { buildProgram } from '../../lib/cli/main.ts';
+import { errorLine } from '#lib/cli/errors.ts';
+import { buildProgram } from '#lib/cli/main.ts';
 
-/** Runs the CLI in this process and returns what it printed, as `cipherwatch …` would. */
-export async function runCli(args: string[]): Promise<{ stdout: string; stderr: string; failed: boolean }> {
+/**
+ * Runs the CLI in this process and returns what it printed, as `cipherwatch …` would. `env` is the
+ * environment the command sees (on top of the test process's own), e.g. a local stack's endpoints.
+ */
+export async function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ stdout: string; stderr: string; failed: boolean }> {
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   let stdout = '';
   let stderr = '';
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -23,6 +30,7 @@ export async function runCli(args: string[]): Promise<{ stdout: string; stderr: 
   } finally {
     out.mockRestore();
     err.mockRestore();
+    vi.unstubAllEnvs();
   }
   return { stdout, stderr, failed };
 }

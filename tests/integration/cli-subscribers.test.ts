@@ -2,10 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getAppContext } from '../../lib/app/context.ts';
-import type { Story } from '../../lib/stories/story.ts';
-import { subscriberIdFor } from '../../lib/subscriptions/validate.ts';
-import { useLocalStack } from '../helpers/local-stack.ts';
+import type { Story } from '#lib/stories/story.ts';
+import { subscriberIdFor } from '#lib/subscriptions/validate.ts';
+import { lambdaEnvironment, useLocalStack } from '../helpers/local-stack.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'cipherwatch-cli-'));
@@ -34,10 +33,10 @@ function recentStory(id: string, title: string, topic: string): Story {
 }
 
 describe('subscribers and digest preview commands', () => {
-  useLocalStack({ env: { CIPHERWATCH_HOME: dataDir } });
+  const stack = useLocalStack({ env: { CIPHERWATCH_HOME: dataDir } });
 
   beforeAll(async () => {
-    await getAppContext().stories.save(
+    await stack().app.stories.save(
       [
         recentStory('enc-1', 'Home Office serves notice on messaging app over encrypted chats', 'encryption'),
         recentStory(
@@ -55,23 +54,26 @@ describe('subscribers and digest preview commands', () => {
   });
 
   it('adds a weekly subscriber and says when their digest goes out', async () => {
-    const result = await runCli([
-      'subscribers',
-      'add',
-      'Reader@Example.org',
-      '--topics',
-      'encryption',
-      '--frequency',
-      'weekly',
-      '--timezone',
-      'Europe/Berlin',
-      '--hour',
-      '7',
-      '--weekday',
-      'fri',
-      '--data-dir',
-      dataDir,
-    ]);
+    const result = await runCli(
+      [
+        'subscribers',
+        'add',
+        'Reader@Example.org',
+        '--topics',
+        'encryption',
+        '--frequency',
+        'weekly',
+        '--timezone',
+        'Europe/Berlin',
+        '--hour',
+        '7',
+        '--weekday',
+        'fri',
+        '--data-dir',
+        dataDir,
+      ],
+      lambdaEnvironment(stack()),
+    );
 
     expect(result.failed).toBe(false);
     expect(result.stdout).toMatch(
@@ -80,38 +82,36 @@ describe('subscribers and digest preview commands', () => {
   });
 
   it('refuses an unknown time zone, naming the field', async () => {
-    const result = await runCli([
-      'subscribers',
-      'add',
-      'x@example.org',
-      '--topics',
-      'encryption',
-      '--timezone',
-      'Mars/Olympus',
-      '--data-dir',
-      dataDir,
-    ]);
+    const result = await runCli(
+      [
+        'subscribers',
+        'add',
+        'x@example.org',
+        '--topics',
+        'encryption',
+        '--timezone',
+        'Mars/Olympus',
+        '--data-dir',
+        dataDir,
+      ],
+      lambdaEnvironment(stack()),
+    );
 
     expect(result.failed).toBe(true);
     expect(result.stderr).toMatch(/^error: SubscriberInputError: timeZone: not a known IANA time zone/);
   });
 
   it('refuses an unknown topic, naming it', async () => {
-    const result = await runCli([
-      'subscribers',
-      'add',
-      'x@example.org',
-      '--topics',
-      'crypto-prices',
-      '--data-dir',
-      dataDir,
-    ]);
+    const result = await runCli(
+      ['subscribers', 'add', 'x@example.org', '--topics', 'crypto-prices', '--data-dir', dataDir],
+      lambdaEnvironment(stack()),
+    );
 
     expect(result.stderr).toMatch(/topics: unknown topic "crypto-prices"/);
   });
 
   it('lists subscribers with their schedule', async () => {
-    const result = await runCli(['subscribers', 'list', '--data-dir', dataDir]);
+    const result = await runCli(['subscribers', 'list', '--data-dir', dataDir], lambdaEnvironment(stack()));
 
     expect(result.stdout).toMatch(/reader@example\.org\s+active\s+encryption\s+weekly on Fridays/);
   });
@@ -119,29 +119,28 @@ describe('subscribers and digest preview commands', () => {
   it('previews the digest a subscriber would get now, without sending it', async () => {
     const html = path.join(dataDir, 'preview.html');
 
-    const result = await runCli([
-      'digest',
-      'preview',
-      'reader@example.org',
-      '--window',
-      '24h',
-      '--html',
-      html,
-      '--data-dir',
-      dataDir,
-    ]);
+    const result = await runCli(
+      ['digest', 'preview', 'reader@example.org', '--window', '24h', '--html', html, '--data-dir', dataDir],
+      lambdaEnvironment(stack()),
+    );
 
     expect(result.stdout).toMatch(/^Subject: .*1 story.* Encryption/m);
     expect(result.stdout).toContain('Home Office serves notice on messaging app over encrypted chats');
     expect(result.stdout).not.toContain('Regulator fines video platform');
     expect(await readFile(html, 'utf8')).toContain('https://news.example/enc-1');
-    const ledger = await getAppContext().deliveries.ledger(subscriberIdFor('reader@example.org'));
+    const ledger = await stack().app.deliveries.ledger(subscriberIdFor('reader@example.org'));
     expect(ledger.windows.size).toBe(0);
   });
 
   it('removes a subscriber, and says so when there is none', async () => {
-    const removed = await runCli(['subscribers', 'remove', 'reader@example.org', '--data-dir', dataDir]);
-    const again = await runCli(['subscribers', 'remove', 'reader@example.org', '--data-dir', dataDir]);
+    const removed = await runCli(
+      ['subscribers', 'remove', 'reader@example.org', '--data-dir', dataDir],
+      lambdaEnvironment(stack()),
+    );
+    const again = await runCli(
+      ['subscribers', 'remove', 'reader@example.org', '--data-dir', dataDir],
+      lambdaEnvironment(stack()),
+    );
 
     expect(removed.stdout).toMatch(/Removed reader@example\.org/);
     expect(again.stderr).toMatch(/error: UsageError: reader@example\.org is not subscribed/);

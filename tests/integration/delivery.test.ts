@@ -3,17 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sendBatch } from '../../functions/send-digests.ts';
-import { getAppContext } from '../../lib/app/context.ts';
-import { getDeliveryDependencies, resetDeliveryDependencies } from '../../lib/app/delivery-context.ts';
-import { getSqsClient } from '../../lib/aws/clients.ts';
-import type { DeliveryOutcome } from '../../lib/delivery/deliver.ts';
-import { scheduleDigests } from '../../lib/delivery/schedule-digests.ts';
-import { createQueueConsumer } from '../../lib/local/event-source.ts';
-import type { DeliveryJob } from '../../lib/queue/messages.ts';
-import type { Story } from '../../lib/stories/story.ts';
-import { addSubscriber } from '../../lib/subscriptions/add-subscriber.ts';
-import type { Subscriber } from '../../lib/subscriptions/subscriber.ts';
+import type { DeliveryOutcome } from '#lib/delivery/deliver.ts';
+import { scheduleDigests } from '#lib/delivery/schedule-digests.ts';
+import { createSendDigestsHandler } from '#lib/handlers/send-digests.ts';
+import type { DeliveryJob } from '#lib/jobs/messages.ts';
+import { createQueueConsumer } from '#lib/local/event-source.ts';
+import type { Story } from '#lib/stories/story.ts';
+import { addSubscriber } from '#lib/subscriptions/add-subscriber.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
 
 const HOUR = 3_600_000;
@@ -57,7 +54,7 @@ describe('digest delivery through the queue', () => {
       story('apr-02', '2026-04-02T10:00:00.000Z', 'surveillance'),
       story('apr-05', '2026-04-05T10:00:00.000Z', 'surveillance'),
     ];
-    await getAppContext().stories.save(stories, 'feed-a');
+    await stack().app.stories.save(stories, 'feed-a');
   });
 
   afterAll(async () => {
@@ -67,21 +64,18 @@ describe('digest delivery through the queue', () => {
   beforeEach(async () => {
     outcomes = [];
     await rm(outbox, { recursive: true, force: true });
-    resetDeliveryDependencies();
   });
 
   async function drainDigests(): Promise<void> {
     const queue = stack().queues.digests;
     const consumer = createQueueConsumer({
-      sqs: getSqsClient(),
+      sqs: stack().app.sqs,
       queueUrl: queue.url,
       queueArn: queue.arn,
       batchSize: queue.definition.batchSize,
-      handler: async (event) => {
-        const result = await sendBatch(event);
-        outcomes.push(...result.outcomes);
-        return result.response;
-      },
+      handler: createSendDigestsHandler(stack().app, (handled) => {
+        outcomes.push(...handled);
+      }),
     });
     await consumer.drain();
   }
@@ -89,13 +83,12 @@ describe('digest delivery through the queue', () => {
   /** Runs the hourly round at a few minutes past every hour from `from` for `hours` hours. */
   async function runHourlyRounds(from: string, hours: number): Promise<string[]> {
     const queuedAt: string[] = [];
-    const { subscribers, sqs, queueUrl, log } = getAppContext();
+    const { subscribers, queues, log } = stack().app;
     for (let hour = 0; hour < hours; hour++) {
       const now = new Date(Date.parse(from) + hour * HOUR + 5 * 60_000);
       const result = await scheduleDigests({
         subscribers,
-        sqs,
-        queueUrl: await queueUrl('digests'),
+        queue: queues.digests,
         log,
         now,
       });
@@ -118,7 +111,7 @@ describe('digest delivery through the queue', () => {
   }
 
   async function subscribe(input: Record<string, unknown>, now: string): Promise<Subscriber> {
-    const { subscribers, classifier } = getAppContext();
+    const { subscribers, classifier } = stack().app;
     return addSubscriber(input, {
       subscribers,
       topicIds: classifier.pack.topics.map((t) => t.id),
@@ -148,7 +141,7 @@ describe('digest delivery through the queue', () => {
     const storiesIn = (email: string) =>
       ['sat-0600', 'sun-0500', 'mon-0530'].filter((id) => email.includes(id));
     expect(sent.map(storiesIn).sort()).toEqual([['mon-0530'], ['sat-0600'], ['sun-0500']]);
-    await getAppContext().subscribers.remove(reader.id);
+    await stack().app.subscribers.remove(reader.id);
   });
 
   it('sends a weekly digest once a week', async () => {
@@ -175,7 +168,7 @@ describe('digest delivery through the queue', () => {
     ]);
     expect(outcomes.filter((o) => o.status === 'empty')).toHaveLength(1);
     expect(await emails()).toHaveLength(2);
-    await getAppContext().subscribers.remove(reader.id);
+    await stack().app.subscribers.remove(reader.id);
   });
 
   it('sends one email when the same job is delivered twice', async () => {
@@ -189,7 +182,7 @@ describe('digest delivery through the queue', () => {
       window: { start: '2026-03-28T00:00:00.000Z', end: '2026-03-29T00:00:00.000Z', key: 'daily:2026-03-28' },
     };
 
-    await getSqsClient().send(
+    await stack().app.sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: stack().queues.digests.url,
         Entries: [
@@ -199,7 +192,7 @@ describe('digest delivery through the queue', () => {
       }),
     );
     await drainDigests();
-    await getSqsClient().send(
+    await stack().app.sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: stack().queues.digests.url,
         Entries: [{ Id: 'later', MessageBody: JSON.stringify(job) }],
@@ -216,8 +209,8 @@ describe('digest delivery through the queue', () => {
       { email: 'overlap@example.org', topics: ['encryption'] },
       '2026-03-27T12:00:00.000Z',
     );
-    const { deliverJob } = await import('../../lib/delivery/deliver.ts');
-    const deps = getDeliveryDependencies();
+    const { deliverJob } = await import('#lib/delivery/deliver.ts');
+    const deps = stack().app.delivery;
 
     const yesterday = await deliverJob(
       {
@@ -248,7 +241,7 @@ describe('digest delivery through the queue', () => {
       { email: 'empty@example.org', topics: ['platform-regulation'] },
       '2026-03-27T12:00:00.000Z',
     );
-    const { deliverJob } = await import('../../lib/delivery/deliver.ts');
+    const { deliverJob } = await import('#lib/delivery/deliver.ts');
 
     const outcome = await deliverJob(
       {
@@ -256,7 +249,7 @@ describe('digest delivery through the queue', () => {
         subscriberId: reader.id,
         window: { start: '2026-03-28T00:00:00.000Z', end: '2026-03-29T00:00:00.000Z', key: 'daily:c' },
       },
-      getDeliveryDependencies(),
+      stack().app.delivery,
     );
 
     expect(outcome.status).toBe('empty');

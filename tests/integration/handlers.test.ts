@@ -1,32 +1,26 @@
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
-import { handler as pollFeeds } from '../../functions/poll-feeds.ts';
-import { handler as sendDigests } from '../../functions/send-digests.ts';
-import { useLocalStack } from '../helpers/local-stack.ts';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { lambdaEnvironment, useLocalStack } from '../helpers/local-stack.ts';
+import { sqsEvent } from '../helpers/sqs-events.ts';
 
-function event(...bodies: string[]): SQSEvent {
-  return {
-    Records: bodies.map(
-      (body, index) =>
-        ({
-          messageId: `message-${index}`,
-          receiptHandle: `receipt-${index}`,
-          body,
-          attributes: { ApproximateReceiveCount: '1' },
-          messageAttributes: {},
-          eventSource: 'aws:sqs',
-        }) as unknown as SQSRecord,
-    ),
-  };
-}
+type SqsEntryPoint = (event: SQSEvent) => Promise<SQSBatchResponse>;
 
-describe('queue handlers', () => {
-  useLocalStack();
+describe('queue handlers (the deployed entry points in functions/)', () => {
+  const stack = useLocalStack();
+  let pollFeeds: SqsEntryPoint;
+  let sendDigests: SqsEntryPoint;
+
+  beforeAll(async () => {
+    // As on Lambda: the function module builds its app from the environment when it loads.
+    Object.assign(process.env, lambdaEnvironment(stack()));
+    pollFeeds = (await import('#functions/poll-feeds.ts')).handler;
+    sendDigests = (await import('#functions/send-digests.ts')).handler;
+  });
 
   it('poll-feeds reports only the malformed messages, and a removed feed is not an error', async () => {
     const removedFeed = JSON.stringify({ feedId: 'f'.repeat(32), scheduledAt: new Date().toISOString() });
 
-    const response = await pollFeeds(event('not json', removedFeed, '{"feedId":"short"}'));
+    const response = await pollFeeds(sqsEvent('not json', removedFeed, '{"feedId":"short"}'));
 
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['message-0', 'message-2']);
   });
@@ -38,7 +32,7 @@ describe('queue handlers', () => {
       window: { start: '2026-11-25T08:00:00.000Z', end: '2026-11-26T08:00:00.000Z', key: 'daily:2026-11-26' },
     });
 
-    const response = await sendDigests(event(unknownReader, '{"kind":"digest"}'));
+    const response = await sendDigests(sqsEvent(unknownReader, '{"kind":"digest"}'));
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'message-1' }]);
   });

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getAppContext } from '../../lib/app/context.ts';
-import { newFeed } from '../../lib/ingest/feed.ts';
-import { type PollDependencies, pollFeed } from '../../lib/ingest/poll-feed.ts';
-import { StoryRepository } from '../../lib/store/story-repository.ts';
+import { newFeed } from '#lib/feeds/feed.ts';
+import { type PollDependencies, pollFeed } from '#lib/ingest/poll-feed.ts';
+import { StoryRepository } from '#lib/store/story-repository.ts';
 import { type FeedServer, startFeedServer } from '../helpers/feed-server.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
 import { hoursAgo, rss2, type SampleItem } from '../helpers/sample-feeds.ts';
@@ -23,7 +22,8 @@ const neighbours = (feed: string, count: number) =>
   );
 
 describe('feeds with items too big for DynamoDB', () => {
-  useLocalStack();
+  const stack = useLocalStack();
+  const app = () => stack().app;
   let server: FeedServer;
 
   beforeAll(async () => {
@@ -35,14 +35,14 @@ describe('feeds with items too big for DynamoDB', () => {
 
   async function addFeed(path: string, items: SampleItem[]) {
     server.feeds.set(path, { body: rss2('Hostile', items) });
-    const context = getAppContext();
+    const context = app();
     const feed = newFeed({ url: server.url(path) }, new Date());
     await context.feeds.add(feed);
     return feed;
   }
 
   function pollDependencies(overrides: Partial<PollDependencies> = {}): PollDependencies {
-    const context = getAppContext();
+    const context = app();
     return {
       feeds: context.feeds,
       stories: context.stories,
@@ -53,7 +53,7 @@ describe('feeds with items too big for DynamoDB', () => {
   }
 
   async function indexedIds(): Promise<Set<string>> {
-    const entries = await getAppContext().stories.topicWindow(
+    const entries = await app().stories.topicWindow(
       'encryption',
       new Date(Date.now() - 3_600_000),
       new Date(Date.now() + 60_000),
@@ -71,14 +71,14 @@ describe('feeds with items too big for DynamoDB', () => {
     expect(outcome).toMatchObject({ status: 'updated', skipped: 0 });
     if (outcome.status !== 'updated') return;
     expect(outcome.created).toHaveLength(6);
-    const stored = await getAppContext().stories.getMany(outcome.created.map((story) => story.id));
+    const stored = await app().stories.getMany(outcome.created.map((story) => story.id));
     expect(stored).toHaveLength(6);
     expect(stored.find((story) => story.title.includes('very long GUID'))?.guid).toMatch(
       /^sha256:[0-9a-f]{64}$/,
     );
     const indexed = await indexedIds();
     for (const story of outcome.created) expect(indexed.has(story.id), story.title).toBe(true);
-    expect((await getAppContext().feeds.get(feed.id))?.consecutiveFailures).toBe(0);
+    expect((await app().feeds.get(feed.id))?.consecutiveFailures).toBe(0);
   });
 
   it('a 150 kB link: the item is stored without the link and its 30 neighbours are indexed', async () => {
@@ -100,11 +100,11 @@ describe('feeds with items too big for DynamoDB', () => {
   it('a poll whose save fails shows the feed as failing, with the reason, and still throws for a retry', async () => {
     const feed = await addFeed('/unstorable.xml', neighbours('unstorable', 2));
     // A store the feed cannot be written to (a table that does not exist): a real DynamoDB refusal.
-    const brokenStore = new StoryRepository(getAppContext().dynamodb, 'no-such-table');
+    const brokenStore = new StoryRepository(app().dynamodb, 'no-such-table');
 
     await expect(pollFeed(feed.id, pollDependencies({ stories: brokenStore }))).rejects.toThrow();
 
-    const after = await getAppContext().feeds.get(feed.id);
+    const after = await app().feeds.get(feed.id);
     expect(after?.consecutiveFailures).toBe(1);
     // The first read of the story table (looking for copies of the stories already stored) is refused.
     expect(after?.lastError).toMatchObject({

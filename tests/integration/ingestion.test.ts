@@ -1,16 +1,14 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import iconv from 'iconv-lite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler as pollFeedsHandler } from '../../functions/poll-feeds.ts';
-import { handler as schedulePollsHandler } from '../../functions/schedule-polls.ts';
-import { getAppContext } from '../../lib/app/context.ts';
-import { getDocumentClient, getSqsClient } from '../../lib/aws/clients.ts';
-import { TABLES } from '../../lib/aws/resources.ts';
-import { type Feed, newFeed } from '../../lib/ingest/feed.ts';
-import { createQueueConsumer } from '../../lib/local/event-source.ts';
-import type { Story } from '../../lib/stories/story.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TABLES } from '#lib/aws/resources.ts';
+import { type Feed, newFeed } from '#lib/feeds/feed.ts';
+import { createPollFeedsHandler } from '#lib/handlers/poll-feeds.ts';
+import { createSchedulePollsHandler } from '#lib/handlers/schedules.ts';
+import { createQueueConsumer } from '#lib/local/event-source.ts';
+import type { Story } from '#lib/stories/story.ts';
 import { type FeedServer, startFeedServer } from '../helpers/feed-server.ts';
-import { useLocalStack } from '../helpers/local-stack.ts';
+import { lambdaEnvironment, startTestStack, stopTestStack, type TestStack } from '../helpers/local-stack.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { atom, hoursAgo, rss1, rss2, type SampleItem } from '../helpers/sample-feeds.ts';
 
@@ -45,11 +43,14 @@ const FACIAL_RECOGNITION: SampleItem = {
 const CYRILLIC_TITLE = 'ФСБ требует от мессенджеров ключи шифрования';
 
 describe('feed ingestion through the queues', () => {
-  const stack = useLocalStack({ env: { CIPHERWATCH_ALLOW_PRIVATE_NETWORKS: 'true' } });
+  // Each test gets its own emulators, publisher and registry, so none depends on another's rounds.
+  let stack: TestStack;
   let server: FeedServer;
-  const feeds: Record<string, Feed> = {};
+  let feeds: Record<string, Feed>;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
+    stack = await startTestStack({ env: { CIPHERWATCH_ALLOW_PRIVATE_NETWORKS: 'true' } });
+    feeds = {};
     server = await startFeedServer();
     server.feeds.set('/rss2.xml', {
       body: rss2('Daily News', [ENCRYPTION_DEMAND, LOTTERY]),
@@ -88,7 +89,7 @@ describe('feed ingestion through the queues', () => {
       contentType: 'application/rss+xml',
       etag: '"ru-v1"',
     });
-    const { feeds: repository } = getAppContext();
+    const { feeds: repository } = stack.app;
     for (const path of server.feeds.keys()) {
       const feed = newFeed({ url: server.url(path), name: path.slice(1) }, new Date());
       await repository.add(feed);
@@ -96,31 +97,32 @@ describe('feed ingestion through the queues', () => {
     }
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await server.close();
+    await stopTestStack(stack);
   });
 
   async function pollRound(): Promise<void> {
-    await schedulePollsHandler();
-    const queue = stack().queues.pollFeeds;
+    await createSchedulePollsHandler(stack.app)();
+    const queue = stack.queues.pollFeeds;
     const consumer = createQueueConsumer({
-      sqs: getSqsClient(),
+      sqs: stack.app.sqs,
       queueUrl: queue.url,
       queueArn: queue.arn,
-      handler: pollFeedsHandler,
+      handler: createPollFeedsHandler(stack.app),
       batchSize: queue.definition.batchSize,
     });
     await consumer.drain();
   }
 
   async function makeAllDue(): Promise<void> {
-    const { feeds: repository } = getAppContext();
+    const { feeds: repository } = stack.app;
     for (const feed of Object.values(feeds))
       await repository.setEnabled(feed.id, true, undefined, new Date());
   }
 
   async function storedStories(): Promise<Story[]> {
-    const result = await getDocumentClient().send(
+    const result = await stack.app.dynamodb.send(
       new ScanCommand({
         TableName: TABLES.stories.name,
         FilterExpression: 'sk = :story',
@@ -154,7 +156,8 @@ describe('feed ingestion through the queues', () => {
   });
 
   it('records each feed healthy, with the validators its server sent', async () => {
-    const { feeds: repository } = getAppContext();
+    await pollRound();
+    const { feeds: repository } = stack.app;
     const rss = await repository.get(feeds['/rss2.xml']?.id ?? '');
     const rdf = await repository.get(feeds['/rdf.xml']?.id ?? '');
 
@@ -164,6 +167,7 @@ describe('feed ingestion through the queues', () => {
   });
 
   it('sends the stored validators in the next round, gets 304s and writes nothing new', async () => {
+    await pollRound();
     const before = await storedStories();
     server.requests.length = 0;
     await makeAllDue();
@@ -179,6 +183,7 @@ describe('feed ingestion through the queues', () => {
   });
 
   it('keeps a failing feed’s validators and stories, backs it off and shows the error in feeds list', async () => {
+    await pollRound();
     const atomFeed = feeds['/atom.xml'] as Feed;
     (server.feeds.get('/atom.xml') as { failWith?: number }).failWith = 503;
     await makeAllDue();
@@ -186,14 +191,14 @@ describe('feed ingestion through the queues', () => {
 
     await pollRound();
 
-    const failing = await getAppContext().feeds.get(atomFeed.id);
+    const failing = await stack.app.feeds.get(atomFeed.id);
     expect(failing).toMatchObject({ etag: '"atom-v1"', consecutiveFailures: 1, enabled: true });
     expect(failing?.lastError?.message).toMatch(/503/);
     // One failure doubles the 5-minute interval, with ±20% jitter.
     expect(Date.parse(failing?.nextPollAt ?? '')).toBeGreaterThan(startedAt + 7 * 60_000);
     expect((await storedStories()).some((story) => story.title === FACIAL_RECOGNITION.title)).toBe(true);
 
-    const { stdout: output } = await runCli(['feeds', 'list']);
+    const { stdout: output } = await runCli(['feeds', 'list'], lambdaEnvironment(stack));
     expect(output).toMatch(/atom\.xml\s+failing/);
     expect(output).toMatch(/503/);
   });
@@ -201,25 +206,29 @@ describe('feed ingestion through the queues', () => {
   it('disables a feed whose server says it is gone (410), with the reason in feeds list', async () => {
     server.feeds.set('/gone.xml', { body: '', failWith: 410 });
     const gone = newFeed({ url: server.url('/gone.xml'), name: 'Gone Gazette' }, new Date());
-    await getAppContext().feeds.add(gone);
+    await stack.app.feeds.add(gone);
 
     await pollRound();
 
-    const stored = await getAppContext().feeds.get(gone.id);
+    const stored = await stack.app.feeds.get(gone.id);
     expect(stored).toMatchObject({ enabled: false });
     expect(stored?.disabledReason).toMatch(/410/);
-    const { stdout } = await runCli(['feeds', 'list']);
+    const { stdout } = await runCli(['feeds', 'list'], lambdaEnvironment(stack));
     expect(stdout).toMatch(/Gone Gazette\s+disabled.*410/);
-    await getAppContext().feeds.remove(gone.id);
   });
 
   it('recovers when the server does', async () => {
-    (server.feeds.get('/atom.xml') as { failWith?: number }).failWith = undefined;
+    const atom = server.feeds.get('/atom.xml') as { failWith?: number | undefined };
+    await pollRound();
+    atom.failWith = 503;
+    await makeAllDue();
+    await pollRound();
+    atom.failWith = undefined;
     await makeAllDue();
 
     await pollRound();
 
-    const recovered = await getAppContext().feeds.get(feeds['/atom.xml']?.id ?? '');
+    const recovered = await stack.app.feeds.get(feeds['/atom.xml']?.id ?? '');
     expect(recovered).toMatchObject({ consecutiveFailures: 0, etag: '"atom-v1"' });
     expect(recovered?.lastError).toBeUndefined();
   });

@@ -1,16 +1,16 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler as pollFeedsHandler } from '../../functions/poll-feeds.ts';
-import { handler as schedulePollsHandler } from '../../functions/schedule-polls.ts';
-import { handler as sendDigestsHandler } from '../../functions/send-digests.ts';
-import { getAppContext } from '../../lib/app/context.ts';
-import { getSqsClient } from '../../lib/aws/clients.ts';
-import { type Feed, newFeed } from '../../lib/ingest/feed.ts';
-import type { LocalQueue } from '../../lib/local/bootstrap.ts';
-import { createQueueConsumer, type SqsHandler } from '../../lib/local/event-source.ts';
-import { addSubscriber } from '../../lib/subscriptions/add-subscriber.ts';
+import { type Feed, newFeed } from '#lib/feeds/feed.ts';
+import { createPollFeedsHandler } from '#lib/handlers/poll-feeds.ts';
+import { createSchedulePollsHandler } from '#lib/handlers/schedules.ts';
+import { createSendDigestsHandler } from '#lib/handlers/send-digests.ts';
+import type { SqsHandler } from '#lib/handlers/sqs-batch.ts';
+import type { LocalQueue } from '#lib/local/bootstrap.ts';
+import { createQueueConsumer } from '#lib/local/event-source.ts';
+import { addSubscriber } from '#lib/subscriptions/add-subscriber.ts';
 import { type FeedServer, startFeedServer } from '../helpers/feed-server.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
 import { hoursAgo, rss2, type SampleItem } from '../helpers/sample-feeds.ts';
@@ -49,7 +49,7 @@ describe('instant alerts', () => {
   beforeAll(async () => {
     server = await startFeedServer();
     server.feeds.set('/feed.xml', { body: rss2('Wire', [FIRST, NOISE]) });
-    const { feeds, subscribers, classifier } = getAppContext();
+    const { feeds, subscribers, classifier } = stack().app;
     feed = newFeed({ url: server.url('/feed.xml'), name: 'Wire' }, new Date());
     await feeds.add(feed);
     const topicIds = classifier.pack.topics.map((topic) => topic.id);
@@ -69,9 +69,9 @@ describe('instant alerts', () => {
   });
 
   async function pollCycle(): Promise<void> {
-    await schedulePollsHandler();
-    await drain(stack().queues.pollFeeds, pollFeedsHandler);
-    await drain(stack().queues.digests, sendDigestsHandler);
+    await createSchedulePollsHandler(stack().app)();
+    await drain(stack().app.sqs, stack().queues.pollFeeds, createPollFeedsHandler(stack().app));
+    await drain(stack().app.sqs, stack().queues.digests, createSendDigestsHandler(stack().app));
   }
 
   async function emails(): Promise<string[]> {
@@ -91,7 +91,7 @@ describe('instant alerts', () => {
 
   it('alerts only on what is new in the next cycle', async () => {
     server.feeds.set('/feed.xml', { body: rss2('Wire', [SECOND, FIRST, NOISE]) });
-    await getAppContext().feeds.setEnabled(feed.id, true, undefined, new Date());
+    await stack().app.feeds.setEnabled(feed.id, true, undefined, new Date());
 
     await pollCycle();
 
@@ -111,7 +111,7 @@ describe('instant alerts', () => {
       published: hoursAgo(24 * 30),
     };
     server.feeds.set('/feed.xml', { body: rss2('Wire', [OLD, SECOND, FIRST, NOISE]) });
-    await getAppContext().feeds.setEnabled(feed.id, true, undefined, new Date());
+    await stack().app.feeds.setEnabled(feed.id, true, undefined, new Date());
 
     await pollCycle();
 
@@ -119,9 +119,9 @@ describe('instant alerts', () => {
   });
 });
 
-async function drain(queue: LocalQueue, handler: SqsHandler): Promise<void> {
+async function drain(sqs: SQSClient, queue: LocalQueue, handler: SqsHandler): Promise<void> {
   await createQueueConsumer({
-    sqs: getSqsClient(),
+    sqs,
     queueUrl: queue.url,
     queueArn: queue.arn,
     handler,

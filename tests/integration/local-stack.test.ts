@@ -4,20 +4,20 @@ import {
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { getDocumentClient, getSqsClient } from '../../lib/aws/clients.ts';
-import { TABLES } from '../../lib/aws/resources.ts';
-import { createQueueConsumer } from '../../lib/local/event-source.ts';
+import { TABLES } from '#lib/aws/resources.ts';
+import { createQueueConsumer } from '#lib/local/event-source.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
 
 describe('local stack', () => {
-  useLocalStack();
+  const stack = useLocalStack();
 
   it('writes and reads items through the DynamoDB document client', async () => {
-    const db = getDocumentClient();
+    const db = stack().app.dynamodb;
     const item = { id: 'feed-roundtrip', url: 'https://example.org/feed', tags: ['a', 'b'], failures: 0 };
 
     await db.send(new PutCommand({ TableName: TABLES.feeds.name, Item: item }));
@@ -27,7 +27,7 @@ describe('local stack', () => {
   });
 
   it('rejects a conditional put on an existing item as DynamoDB would, leaving the item unchanged', async () => {
-    const db = getDocumentClient();
+    const db = stack().app.dynamodb;
     const key = { pk: 'STORY#conditional', sk: 'STORY' };
     await db.send(new PutCommand({ TableName: TABLES.stories.name, Item: { ...key, title: 'first' } }));
 
@@ -45,10 +45,10 @@ describe('local stack', () => {
   });
 
   it('redelivers a failed record and moves it to the dead-letter queue after the max receive count', async () => {
-    const sqs = getSqsClient();
+    const sqs = stack().app.sqs;
     const maxReceiveCount = 3;
     const dlq = await sqs.send(new CreateQueueCommand({ QueueName: 'driver-test-dlq' }));
-    const dlqArn = await queueArn(dlq.QueueUrl);
+    const dlqArn = await queueArn(sqs, dlq.QueueUrl);
     const queue = await sqs.send(
       new CreateQueueCommand({
         QueueName: 'driver-test',
@@ -84,7 +84,7 @@ describe('local stack', () => {
     const consumer = createQueueConsumer({
       sqs,
       queueUrl,
-      queueArn: await queueArn(queueUrl),
+      queueArn: await queueArn(sqs, queueUrl),
       handler,
       batchSize: 10,
     });
@@ -108,8 +108,8 @@ describe('local stack', () => {
   });
 });
 
-async function queueArn(queueUrl: string | undefined): Promise<string> {
-  const attributes = await getSqsClient().send(
+async function queueArn(sqs: SQSClient, queueUrl: string | undefined): Promise<string> {
+  const attributes = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
   );
   return attributes.Attributes?.QueueArn as string;

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { getAppContext } from '../../lib/app/context.ts';
-import { newFeed } from '../../lib/ingest/feed.ts';
-import { pollFeed } from '../../lib/ingest/poll-feed.ts';
+import { newFeed } from '#lib/feeds/feed.ts';
+import { pollFeed } from '#lib/ingest/poll-feed.ts';
 import { type FeedServer, startFeedServer } from '../helpers/feed-server.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
 import { hoursAgo, rss2 } from '../helpers/sample-feeds.ts';
 
 describe('re-polling a feed with nothing new', () => {
-  useLocalStack();
+  const stack = useLocalStack();
+  const app = () => stack().app;
   let server: FeedServer;
   beforeAll(async () => {
     server = await startFeedServer();
@@ -25,7 +25,7 @@ describe('re-polling a feed with nothing new', () => {
     }));
     // No validators: the server answers 200 with the same items every time.
     server.feeds.set('/same.xml', { body: rss2('Same', items) });
-    const context = getAppContext();
+    const context = app();
     const feed = newFeed({ url: server.url('/same.xml') }, new Date());
     await context.feeds.add(feed);
     const deps = {

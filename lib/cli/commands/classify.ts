@@ -1,10 +1,10 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { type Classifier, createClassifier } from '../../classify/classifier.ts';
-import { readJsonLines } from '../../classify/json-lines.ts';
-import { describeSchemaError, storyLineSchema } from '../../classify/labelled-item.ts';
-import { loadTopicPack } from '../../classify/topic-pack.ts';
-import { openInputFile } from '../input-file.ts';
+import { type Classifier, createClassifier } from '#lib/classify/classifier.ts';
+import { readJsonLines } from '#lib/classify/json-lines.ts';
+import { describeSchemaError, storyLineSchema } from '#lib/classify/labelled-item.ts';
+import { loadTopicPack } from '#lib/classify/topic-pack.ts';
+import { openInputFile } from '#lib/cli/input-file.ts';
 
 /**
  * Classifies JSON Lines stories (`{"id","title","summary"}`) and writes one JSON line per story; a malformed

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { resetConfig } from '../../config.ts';
-import { runDemo } from '../../demo/run-demo.ts';
-import { createTerminalLog, setLog } from '../../log.ts';
+import { loadConfig } from '#lib/config.ts';
+import { runDemo } from '#lib/demo/run-demo.ts';
+import { createTerminalLog } from '#lib/log.ts';
 
 /** `cipherwatch demo` (= `npm run demo`): the offline tour. */
 export function registerDemoCommand(program: Command): void {
@@ -12,9 +12,10 @@ export function registerDemoCommand(program: Command): void {
     .option('--data-dir <path>', 'folder for the demo’s data, reset on each run', '.cipherwatch-demo')
     .action(async (options: { dataDir: string }) => {
       const dataDir = path.resolve(options.dataDir);
-      process.env.CIPHERWATCH_HOME = dataDir;
-      resetConfig();
-      setLog(createTerminalLog('error'));
-      await runDemo({ dataDir, write: (line) => process.stdout.write(`${line}\n`) });
+      await runDemo({
+        config: loadConfig({ dataDir }),
+        log: createTerminalLog('error'),
+        write: (line) => process.stdout.write(`${line}\n`),
+      });
     });
 }

@@ -1,11 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { createDeliveryDependencies } from '../../app/delivery-context.ts';
-import { previewDigest } from '../../delivery/preview.ts';
-import { subscriberIdFor } from '../../subscriptions/validate.ts';
-import { withDataDirOption } from '../data-dir.ts';
-import { UsageError } from '../errors.ts';
-import { withLocalData } from '../local-session.ts';
+import { withDataDirOption } from '#lib/cli/data-dir.ts';
+import { UsageError } from '#lib/cli/errors.ts';
+import { withLocalData } from '#lib/cli/local-session.ts';
+import { previewDigest } from '#lib/delivery/preview.ts';
+import { subscriberIdFor } from '#lib/subscriptions/validate.ts';
 
 /** Parses "24h", "7d", "90m" into milliseconds. */
 export function parseDuration(text: string): number {
@@ -32,8 +31,8 @@ export function registerDigestCommand(program: Command): void {
     const rendered = await withLocalData(options, async (context) => {
       const subscriber = await context.subscribers.get(subscriberIdFor(email));
       if (!subscriber) throw new UsageError(`${email} is not subscribed (see cipherwatch subscribers list).`);
-      // A preview never sends: the mailer is never reached, so any transport will do.
-      return previewDigest(subscriber, windowMs, createDeliveryDependencies(context, noMailer));
+      // A preview never sends or records: it reads the ledger and composes.
+      return previewDigest(subscriber, windowMs, context.delivery);
     });
     if (!rendered) {
       process.stdout.write(
@@ -48,9 +47,3 @@ export function registerDigestCommand(program: Command): void {
     }
   });
 }
-
-const noMailer = {
-  kind: 'outbox' as const,
-  send: () => Promise.reject(new Error('a preview never sends')),
-  close: () => {},
-};

@@ -1,11 +1,11 @@
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
-import { type Classifier, createClassifier } from '../../classify/classifier.ts';
-import { type EvaluationReport, evaluate, type Metrics, type Mistake } from '../../classify/evaluate.ts';
-import { readJsonLines } from '../../classify/json-lines.ts';
-import { describeSchemaError, type LabelledItem, labelledItemSchema } from '../../classify/labelled-item.ts';
-import { loadTopicPack } from '../../classify/topic-pack.ts';
-import { openInputFile } from '../input-file.ts';
+import { type Classifier, createClassifier } from '#lib/classify/classifier.ts';
+import { type EvaluationReport, evaluate, type Metrics, type Mistake } from '#lib/classify/evaluate.ts';
+import { readJsonLines } from '#lib/classify/json-lines.ts';
+import { describeSchemaError, type LabelledItem, labelledItemSchema } from '#lib/classify/labelled-item.ts';
+import { loadTopicPack } from '#lib/classify/topic-pack.ts';
+import { openInputFile } from '#lib/cli/input-file.ts';
 
 /** A labelled line that could not be read; it is left out of the scores. */
 export interface SkippedLine {

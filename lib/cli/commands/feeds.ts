@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { feedIdFor, newFeed } from '../../ingest/feed.ts';
-import { withDataDirOption } from '../data-dir.ts';
-import { UsageError } from '../errors.ts';
-import { withLocalData } from '../local-session.ts';
-import { formatTable, relativeTime } from '../table.ts';
+import { withDataDirOption } from '#lib/cli/data-dir.ts';
+import { UsageError } from '#lib/cli/errors.ts';
+import { withLocalData } from '#lib/cli/local-session.ts';
+import { formatTable, relativeTime } from '#lib/cli/table.ts';
+import { feedIdFor, newFeed } from '#lib/feeds/feed.ts';
 
 interface DataDirOptions {
   dataDir?: string;

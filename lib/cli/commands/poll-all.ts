@@ -1,34 +1,39 @@
-import { getAppContext } from '../../app/context.ts';
-import { startLocalPipeline } from '../../local/pipeline.ts';
-import { createTerminalLog, setLog } from '../../log.ts';
-import type { PollFeedJob } from '../../queue/messages.ts';
-import { sendMessages } from '../../queue/send-batch.ts';
-import { resolveDataDir } from '../data-dir.ts';
-import { createProgress } from '../progress.ts';
-import { formatPollSummary, summarizePolls } from '../round-summary.ts';
-import type { PollAllOptions } from './poll.ts';
+import { commandConfig } from '#lib/cli/data-dir.ts';
+import { createProgress } from '#lib/cli/progress.ts';
+import { formatPollSummary } from '#lib/cli/round-summary.ts';
+import { summarizePolls } from '#lib/ingest/poll-summary.ts';
+import type { PollFeedJob } from '#lib/jobs/messages.ts';
+import { startLocalPipeline } from '#lib/local/pipeline.ts';
+import { createTerminalLog } from '#lib/log.ts';
+
+/** What `poll --all` receives; the local-stack round (poll-all.ts) implements it and returns the exit code. */
+export interface PollAllOptions {
+  allowPrivateNetworks: boolean;
+  json: boolean;
+  dataDir?: string | undefined;
+}
 
 /**
  * `cipherwatch poll --all`: one full round on the local stack, every enabled feed polled now through
  * the same queue and handler as the schedule, with a progress bar and a summary; failed feeds are listed, not fatal.
  */
-export async function runPollRound(options: PollAllOptions & { dataDir?: string }): Promise<number> {
-  const dataDir = resolveDataDir(options);
-  if (options.allowPrivateNetworks) process.env.CIPHERWATCH_ALLOW_PRIVATE_NETWORKS = 'true';
-  setLog(createTerminalLog('error'));
+export async function runPollRound(options: PollAllOptions): Promise<number> {
+  const config = commandConfig(options);
   let progress: ReturnType<typeof createProgress> | undefined;
-  const pipeline = await startLocalPipeline({
-    dataDir,
-    onPollBatch: (outcomes) => progress?.advance(outcomes.length),
-  });
+  const pipeline = await startLocalPipeline(
+    { ...config, allowPrivateNetworks: config.allowPrivateNetworks || options.allowPrivateNetworks },
+    {
+      dataDir: config.dataDir,
+      onPollBatch: (outcomes) => progress?.advance(outcomes.length),
+      overrides: { log: createTerminalLog('error') },
+    },
+  );
   try {
-    const context = getAppContext();
-    const feeds = (await context.feeds.list()).filter((feed) => feed.enabled);
+    const { app } = pipeline;
+    const feeds = (await app.feeds.list()).filter((feed) => feed.enabled);
     const now = new Date().toISOString();
     progress = createProgress('Polling', feeds.length);
-    await sendMessages(
-      context.sqs,
-      await context.queueUrl('pollFeeds'),
+    await app.queues.pollFeeds.send(
       feeds.map((feed) => ({
         id: feed.id,
         body: { feedId: feed.id, scheduledAt: now } satisfies PollFeedJob,

@@ -1,24 +1,19 @@
 import type { Command } from 'commander';
-import { createClassifier } from '../../classify/classifier.ts';
-import { loadTopicPack } from '../../classify/topic-pack.ts';
-import type { ClassifiableText, Classification } from '../../classify/types.ts';
-import type { Resolver } from '../../feeds/address-guard.ts';
-import { truncate } from '../../feeds/clean-text.ts';
-import { fetchFeed } from '../../feeds/fetch.ts';
-import { storyIdFor } from '../../feeds/normalize.ts';
-import { allowPrivateNetworksFromEnv } from '../../feeds/private-network-setting.ts';
-import { type ProcessedFeed, processFeed } from '../../feeds/process.ts';
-import { errorJson, errorLine, UsageError } from '../errors.ts';
-
-/** What `poll --all` receives; the lead's local-stack round implements it and returns the exit code. */
-export interface PollAllOptions {
-  allowPrivateNetworks: boolean;
-  json: boolean;
-  dataDir?: string | undefined;
-}
+import { createClassifier } from '#lib/classify/classifier.ts';
+import { loadTopicPack } from '#lib/classify/topic-pack.ts';
+import type { ClassifiableText, Classification } from '#lib/classify/types.ts';
+import { errorJson, errorLine, UsageError } from '#lib/cli/errors.ts';
+import { loadConfig } from '#lib/config.ts';
+import { truncate } from '#lib/plain-text.ts';
+import { plural } from '#lib/plural.ts';
+import type { Resolver } from '#lib/reader/address-guard.ts';
+import { fetchFeed } from '#lib/reader/fetch.ts';
+import { storyIdFor } from '#lib/stories/normalize.ts';
+import { type ProcessedFeed, processFeed } from '#lib/stories/process.ts';
+import { type PollAllOptions, runPollRound } from './poll-all.ts';
 
 export interface PollCommandOptions {
-  /** Runs a full poll round on the local stack (`poll --all`). */
+  /** Runs a full poll round on the local stack (`poll --all`); tests pass their own. */
   runAll?: (options: PollAllOptions) => Promise<number>;
   /** Builds the classifier; the real topic pack by default (tests pass a stub). */
   createClassifier?: () => { classify(text: ClassifiableText): Classification };
@@ -69,15 +64,11 @@ export function registerPollCommand(program: Command, options: PollCommandOption
     .action(async (url: string | undefined, flags: PollFlags) => {
       const json = flags.json === true;
       try {
-        const allowPrivateNetworks = flags.allowPrivateNetworks === true || allowPrivateNetworksFromEnv();
+        const allowPrivateNetworks = flags.allowPrivateNetworks === true || loadConfig().allowPrivateNetworks;
         if (flags.all) {
           if (url !== undefined) throw new UsageError('give either a feed URL or --all, not both');
-          if (options.runAll === undefined) {
-            throw new UsageError(
-              'poll --all needs the local stack, which is not wired into this command yet',
-            );
-          }
-          process.exitCode = await options.runAll({ allowPrivateNetworks, json, dataDir: flags.dataDir });
+          const runAll = options.runAll ?? runPollRound;
+          process.exitCode = await runAll({ allowPrivateNetworks, json, dataDir: flags.dataDir });
           return;
         }
         if (url === undefined) throw new UsageError('give the URL of a feed to poll, or --all');
@@ -171,8 +162,4 @@ export function renderPollReport(report: PollReport): string {
     }
   }
   return `${lines.join('\n')}\n`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -1,14 +1,12 @@
 import type { Command } from 'commander';
-import { handler as scheduleDigests } from '../../../functions/schedule-digests.ts';
-import { handler as schedulePolls } from '../../../functions/schedule-polls.ts';
-import { getAppContext } from '../../app/context.ts';
-import { outboxDir } from '../../app/delivery-context.ts';
-import { getConfig } from '../../config.ts';
-import { type LocalPipeline, startLocalPipeline } from '../../local/pipeline.ts';
-import { createTerminalLog, setLog } from '../../log.ts';
-import { resolveDataDir, withDataDirOption } from '../data-dir.ts';
-import { describeError, UsageError } from '../errors.ts';
-import { formatDeliverySummary, formatPollSummary, summarizePolls } from '../round-summary.ts';
+import { outboxDir } from '#lib/app/create-app.ts';
+import { commandConfig, withDataDirOption } from '#lib/cli/data-dir.ts';
+import { describeError, UsageError } from '#lib/cli/errors.ts';
+import { formatDeliverySummary, formatPollSummary } from '#lib/cli/round-summary.ts';
+import { createScheduleDigestsHandler, createSchedulePollsHandler } from '#lib/handlers/schedules.ts';
+import { summarizePolls } from '#lib/ingest/poll-summary.ts';
+import { type LocalPipeline, startLocalPipeline } from '#lib/local/pipeline.ts';
+import { createTerminalLog } from '#lib/log.ts';
 
 /** Digest rounds run a few minutes past the hour, once every poll that began before it has written. */
 const DIGEST_MINUTE = 5;
@@ -19,13 +17,13 @@ export function registerStartCommand(program: Command): void {
       .command('start')
       .description('run the whole pipeline locally: emulators, schedules, queue consumers (Ctrl-C stops)'),
   ).action(async (options: { dataDir?: string }) => {
-    const dataDir = resolveDataDir(options);
-    const config = getConfig();
+    const config = commandConfig(options);
+    const dataDir = config.dataDir;
     // The cycle lines say what happened; a feed's failure is in its round's count and in `feeds list`.
-    setLog(createTerminalLog(config.logLevel === 'info' ? 'error' : config.logLevel));
+    const log = createTerminalLog(config.logLevel === 'info' ? 'error' : config.logLevel);
     const say = (line: string) => process.stdout.write(`${new Date().toTimeString().slice(0, 8)}  ${line}\n`);
 
-    const pipeline = await startLocalPipeline({ dataDir });
+    const pipeline = await startLocalPipeline(config, { dataDir, overrides: { log } });
     if (pipeline.stack.borrowedFrom !== undefined) {
       await pipeline.stop();
       throw new UsageError(
@@ -33,7 +31,7 @@ export function registerStartCommand(program: Command): void {
           'stop it first, or give this one another --data-dir.',
       );
     }
-    const feeds = await getAppContext().feeds.list();
+    const feeds = await pipeline.app.feeds.list();
     const mail =
       config.mail.transport === 'outbox'
         ? `outbox ${outboxDir(config)}`
@@ -71,6 +69,9 @@ function startSchedules(pipeline: LocalPipeline, pollMinutes: number, say: (line
   const digestTimer: { current?: NodeJS.Timeout } = {};
   const alertTimer: { current?: NodeJS.Timeout } = {};
   let digestRoundRunning = false;
+  // The same handlers the schedules invoke on AWS.
+  const schedulePolls = createSchedulePollsHandler(pipeline.app);
+  const scheduleDigests = createScheduleDigestsHandler(pipeline.app);
 
   const pollCycle = async () => {
     try {

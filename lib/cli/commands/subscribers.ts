@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { addSubscriber } from '../../subscriptions/add-subscriber.ts';
-import { nextDigestAt } from '../../subscriptions/schedule.ts';
-import type { Subscriber } from '../../subscriptions/subscriber.ts';
-import { subscriberIdFor } from '../../subscriptions/validate.ts';
-import { withDataDirOption } from '../data-dir.ts';
-import { UsageError } from '../errors.ts';
-import { withLocalData } from '../local-session.ts';
-import { formatTable } from '../table.ts';
+import { withDataDirOption } from '#lib/cli/data-dir.ts';
+import { UsageError } from '#lib/cli/errors.ts';
+import { withLocalData } from '#lib/cli/local-session.ts';
+import { formatTable } from '#lib/cli/table.ts';
+import { addSubscriber } from '#lib/subscriptions/add-subscriber.ts';
+import { nextDigestAt } from '#lib/subscriptions/schedule.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
+import { subscriberIdFor } from '#lib/subscriptions/validate.ts';
 
 interface AddOptions {
   dataDir?: string;

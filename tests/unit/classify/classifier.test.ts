@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createClassifier } from '../../../lib/classify/classifier.ts';
-import { loadTopicPack, parseTopicPack } from '../../../lib/classify/topic-pack.ts';
+import { createClassifier } from '#lib/classify/classifier.ts';
+import { loadTopicPack, parseTopicPack } from '#lib/classify/topic-pack.ts';
 
 const projectClassifier = createClassifier(loadTopicPack());
 

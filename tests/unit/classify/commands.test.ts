@@ -1,10 +1,10 @@
 import { PassThrough, Readable } from 'node:stream';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { createClassifier } from '../../../lib/classify/classifier.ts';
-import { loadTopicPack } from '../../../lib/classify/topic-pack.ts';
-import { registerClassifyCommand, runClassify } from '../../../lib/cli/commands/classify.ts';
-import { formatEvaluation, registerEvalCommand, runEval } from '../../../lib/cli/commands/eval.ts';
+import { createClassifier } from '#lib/classify/classifier.ts';
+import { loadTopicPack } from '#lib/classify/topic-pack.ts';
+import { registerClassifyCommand, runClassify } from '#lib/cli/commands/classify.ts';
+import { formatEvaluation, registerEvalCommand, runEval } from '#lib/cli/commands/eval.ts';
 
 const classifier = createClassifier(loadTopicPack());
 

@@ -1,17 +1,17 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createClassifier } from '../../../lib/classify/classifier.ts';
-import type { EvaluationReport } from '../../../lib/classify/evaluate.ts';
-import { loadTopicPack } from '../../../lib/classify/topic-pack.ts';
-import { runEval } from '../../../lib/cli/commands/eval.ts';
+import { createClassifier } from '#lib/classify/classifier.ts';
+import type { EvaluationReport } from '#lib/classify/evaluate.ts';
+import { loadTopicPack } from '#lib/classify/topic-pack.ts';
+import { runEval } from '#lib/cli/commands/eval.ts';
+import { describeWithShared, sharedPath } from '../../helpers/shared.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const ownExamples = path.join(repoRoot, 'tests/fixtures/labelled/stories.jsonl');
 const blindExamples = path.join(repoRoot, 'tests/fixtures/labelled/blind.jsonl');
-const devCorpus = path.resolve(repoRoot, '../shared/corpus/dev.jsonl');
-const devCorpusExists = existsSync(devCorpus);
+const devCorpus = sharedPath('corpus/dev.jsonl');
 const classifier = createClassifier(loadTopicPack());
 
 async function evaluateFile(file: string): Promise<EvaluationReport> {
@@ -90,21 +90,23 @@ describe('quality on the blind set of a typical news week', () => {
   });
 });
 
-if (!devCorpusExists) console.log(`Skipping dev-corpus quality targets: ${devCorpus} is absent.`);
+describeWithShared(
+  'corpus/dev.jsonl',
+  'quality on the shared dev corpus (../shared/corpus/dev.jsonl)',
+  () => {
+    let report: EvaluationReport;
+    beforeAll(async () => {
+      report = await evaluateFile(devCorpus);
+    });
 
-describe.skipIf(!devCorpusExists)('quality on the shared dev corpus (../shared/corpus/dev.jsonl)', () => {
-  let report: EvaluationReport;
-  beforeAll(async () => {
-    report = await evaluateFile(devCorpus);
-  });
+    it('reaches precision 0.90 and recall 0.85 for "relevant or not"', () => {
+      expect(report.relevant.precision).toBeGreaterThanOrEqual(0.9);
+      expect(report.relevant.recall).toBeGreaterThanOrEqual(0.85);
+    });
 
-  it('reaches precision 0.90 and recall 0.85 for "relevant or not"', () => {
-    expect(report.relevant.precision).toBeGreaterThanOrEqual(0.9);
-    expect(report.relevant.recall).toBeGreaterThanOrEqual(0.85);
-  });
-
-  it('reaches F1 0.80 on every topic', () => {
-    for (const topic of report.topics)
-      expect({ id: topic.id, f1: topic.f1 >= 0.8 }).toEqual({ id: topic.id, f1: true });
-  });
-});
+    it('reaches F1 0.80 on every topic', () => {
+      for (const topic of report.topics)
+        expect({ id: topic.id, f1: topic.f1 >= 0.8 }).toEqual({ id: topic.id, f1: true });
+    });
+  },
+);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadTopicPack, parseTopicPack, TopicPackError } from '../../../lib/classify/topic-pack.ts';
+import { loadTopicPack, parseTopicPack, TopicPackError } from '#lib/classify/topic-pack.ts';
 
 const minimalTopic = (extra = '') => `
   - id: encryption

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { StoryWindowReader } from '../../../lib/delivery/story-window-reader.ts';
-import type { StoryRepository, TopicIndexEntry } from '../../../lib/store/story-repository.ts';
-import type { Story } from '../../../lib/stories/story.ts';
+import { StoryWindowReader } from '#lib/delivery/story-window-reader.ts';
+import type { Story } from '#lib/stories/story.ts';
+import type { StoryStore, TopicIndexEntry } from '#lib/stories/story-store.ts';
 
 const NOW = new Date('2026-11-26T08:05:00.000Z');
 const HOUR = 3_600_000;
@@ -28,7 +28,7 @@ function recordingRepository() {
       return ids.map((id) => ({ id }) as Story);
     },
   };
-  return { reads, repository: repository as unknown as StoryRepository };
+  return { reads, repository: repository as unknown as StoryStore };
 }
 
 describe('story window reader', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { composeDigest } from '../../../lib/digest/compose.ts';
-import type { Story } from '../../../lib/stories/story.ts';
-import type { Subscriber } from '../../../lib/subscriptions/subscriber.ts';
-import { makeStory, makeSubscriber, TOPIC_NAMES, topicMatch } from './factories.ts';
+import { composeDigest } from '#lib/digest/compose.ts';
+import type { Story } from '#lib/stories/story.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
+import { makeStory, makeSubscriber, TOPIC_NAMES, topicMatch } from '../../helpers/factories.ts';
 
 const WINDOW = {
   start: '2026-03-27T08:00:00.000Z',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Digest, DigestEntry } from '../../../lib/digest/digest.ts';
-import { type RenderContext, RenderError, renderDigest } from '../../../lib/digest/render.ts';
-import { makeStory, makeSubscriber } from './factories.ts';
+import type { Digest, DigestEntry } from '#lib/digest/digest.ts';
+import { type RenderContext, RenderError, renderDigest } from '#lib/digest/render.ts';
+import { makeStory, makeSubscriber } from '../../helpers/factories.ts';
 
 const CONTEXT: RenderContext = {
   subscriber: makeSubscriber({ timeZone: 'Europe/London', deliveryHour: 8 }),

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMailer } from '../../../lib/mail/transport.ts';
-import { renderedDigest } from './rendered-fixture.ts';
+import { createMailer } from '#lib/mail/transport.ts';
+import { renderedDigest } from '../../helpers/rendered-fixture.ts';
 
 let root: string;
 

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMailer } from '../../../lib/mail/transport.ts';
-import { renderedDigest } from './rendered-fixture.ts';
+import { createMailer } from '#lib/mail/transport.ts';
+import { renderedDigest } from '../../helpers/rendered-fixture.ts';
 
 interface SesRequest {
   path: string;

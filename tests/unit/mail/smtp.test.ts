@@ -2,8 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMailer, MailSendError, messageIdFor } from '../../../lib/mail/transport.ts';
-import { CONTEXT, hrefsIn, renderedDigest, STORY_LINKS } from './rendered-fixture.ts';
+import { createMailer, MailSendError, messageIdFor } from '#lib/mail/transport.ts';
+import { CONTEXT, hrefsIn, renderedDigest, STORY_LINKS } from '../../helpers/rendered-fixture.ts';
 
 const received: string[] = [];
 let server: SMTPServer;

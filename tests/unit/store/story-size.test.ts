@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_STORY_BYTES, partitionBySize } from '../../../lib/store/story-size.ts';
-import type { Story } from '../../../lib/stories/story.ts';
+import { MAX_STORY_BYTES, partitionBySize } from '#lib/store/story-size.ts';
+import type { Story } from '#lib/stories/story.ts';
 
 const story = (id: string, sentence: string): Story => ({
   id,

@@ -6,9 +6,9 @@ import {
   isoWeekKey,
   isValidTimeZone,
   nextDigestAt,
-} from '../../../lib/subscriptions/schedule.ts';
-import type { Subscriber } from '../../../lib/subscriptions/subscriber.ts';
-import { makeSubscriber } from '../digest/factories.ts';
+} from '#lib/subscriptions/schedule.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
+import { makeSubscriber } from '../../helpers/factories.ts';
 
 const HOUR_MS = 3_600_000;
 

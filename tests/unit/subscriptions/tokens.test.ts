@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  InvalidTokenError,
-  signToken,
-  TokenSecretError,
-  verifyToken,
-} from '../../../lib/subscriptions/tokens.ts';
+import { InvalidTokenError, signToken, TokenSecretError, verifyToken } from '#lib/subscriptions/tokens.ts';
 
 const SECRET = 'test-secret-0123456789abcdef';
 

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  parseSubscriberInput,
-  SubscriberInputError,
-  subscriberIdFor,
-} from '../../../lib/subscriptions/validate.ts';
+import { parseSubscriberInput, SubscriberInputError, subscriberIdFor } from '#lib/subscriptions/validate.ts';
 
 const TOPICS = ['encryption', 'surveillance'];
 

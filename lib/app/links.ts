@@ -1,0 +1,27 @@
+import type { Config } from '#lib/config.ts';
+import type { DeliveryDependencies } from '#lib/delivery/deliver.ts';
+import { senderDomain } from '#lib/mail/transport.ts';
+import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
+import { signToken } from '#lib/subscriptions/tokens.ts';
+import { resolveTokenSecret } from './token-secret.ts';
+
+/**
+ * Signed unsubscribe and manage links for a subscriber. The secret is resolved on first use, so
+ * building the app costs no file read and a command that sends nothing never creates one.
+ */
+export function linkSigner(config: Config): DeliveryDependencies['linksFor'] {
+  let secret: string | undefined;
+  const host = new URL(config.publicUrl).hostname;
+  const mailDomain = senderDomain(config.mail.from) ?? host;
+  return (subscriber: Subscriber) => {
+    secret ??= resolveTokenSecret(config);
+    const unsubscribe = signToken({ subscriberId: subscriber.id, purpose: 'unsubscribe' }, secret);
+    const manage = signToken({ subscriberId: subscriber.id, purpose: 'manage' }, secret);
+    return {
+      unsubscribeUrl: `${config.publicUrl}/unsubscribe?token=${unsubscribe}`,
+      manageUrl: `${config.publicUrl}/manage?token=${manage}`,
+      unsubscribeMailto: `mailto:unsubscribe@${mailDomain}?subject=unsubscribe%20${unsubscribe}`,
+      listId: `Cipherwatch digests <digests.${mailDomain}>`,
+    };
+  };
+}

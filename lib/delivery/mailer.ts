@@ -1,0 +1,24 @@
+import type { RenderedEmail } from '#lib/digest/render.ts';
+
+export type MailTransportKind = 'ses' | 'smtp' | 'outbox';
+
+/** One email to send; the idempotency key (e.g. subscriber + window) fixes its Message-ID. */
+export interface OutgoingMail {
+  to: string;
+  rendered: RenderedEmail;
+  idempotencyKey: string;
+}
+
+/** What a transport reports back: the Message-ID and, for the outbox, the .eml path. */
+export interface SendResult {
+  messageId: string;
+  location?: string | undefined;
+}
+
+/** Sends rendered emails through one configured transport (`lib/mail/` implements it). */
+export interface Mailer {
+  readonly kind: MailTransportKind;
+  send(message: OutgoingMail): Promise<SendResult>;
+  /** Closes pooled connections, if any. */
+  close(): void;
+}

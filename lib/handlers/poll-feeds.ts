@@ -1,0 +1,73 @@
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { enqueueAlerts } from '#lib/alerts/enqueue-alerts.ts';
+import type { App } from '#lib/app/create-app.ts';
+import type { MetricsSink } from '#lib/aws/metrics.ts';
+import { type PollOutcome, pollFeed } from '#lib/ingest/poll-feed.ts';
+import { summarizePolls } from '#lib/ingest/poll-summary.ts';
+import { parseMessage, pollFeedJobSchema } from '#lib/jobs/messages.ts';
+import type { Log } from '#lib/log.ts';
+import { processSqsBatch } from './sqs-batch.ts';
+
+/** Who else wants a batch's outcomes: the local runner's round summaries. */
+export type OutcomeObserver<T> = (outcomes: readonly T[]) => void;
+
+/**
+ * SQS poll-feeds: each feed refreshed on its own (a failing feed reports only itself), then one round of
+ * instant alerts for every story the batch stored for the first time.
+ */
+export function createPollFeedsHandler(app: App, observe?: OutcomeObserver<PollOutcome>) {
+  const { log, metrics } = app;
+  return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+    if (context) log.addContext?.(context);
+    const { response, outcomes } = await processSqsBatch(event, context, log, async (record) => {
+      const job = parseMessage(pollFeedJobSchema, record.messageId, record.body);
+      const outcome = await pollFeed(job.feedId, {
+        ...app,
+        allowPrivateNetworks: app.config.allowPrivateNetworks,
+      });
+      logOutcome(outcome, log);
+      return outcome;
+    });
+    const created = outcomes.flatMap((outcome) => (outcome.status === 'updated' ? outcome.created : []));
+    if (created.length > 0) {
+      // The stories are stored whatever happens here; a lost alert must not send the feeds round again.
+      await enqueueAlerts({
+        stories: created,
+        topics: app.classifier.pack.topics,
+        subscribers: app.subscribers,
+        queue: app.queues.digests,
+      }).catch((error: unknown) => log.error('Could not queue instant alerts', { error }));
+    }
+    countPolls(outcomes, metrics);
+    observe?.(outcomes);
+    return response;
+  };
+}
+
+function countPolls(outcomes: readonly PollOutcome[], metrics: MetricsSink): void {
+  const summary = summarizePolls(outcomes);
+  metrics.count('FeedsPolled', summary.polled - summary.skipped);
+  metrics.count('FeedsFailed', summary.failed);
+  metrics.count('FeedsNotModified', summary.notModified);
+  metrics.count('StoriesNew', summary.newStories);
+  for (const [topic, count] of summary.relevantByTopic) metrics.count('StoriesRelevant', count, { topic });
+  metrics.flush();
+}
+
+function logOutcome(outcome: PollOutcome, log: Log): void {
+  if (outcome.status === 'failed') {
+    log.warn('Feed poll failed', {
+      feed: outcome.feed.url,
+      error: outcome.error,
+      nextPollAt: outcome.feed.nextPollAt,
+    });
+  } else if (outcome.status === 'updated') {
+    log.info('Feed polled', {
+      feed: outcome.feed.url,
+      items: outcome.items,
+      new: outcome.created.length,
+      // Items too large to store, left out so the rest of the feed is stored.
+      skipped: outcome.skipped,
+    });
+  }
+}

@@ -1,0 +1,27 @@
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { App } from '#lib/app/create-app.ts';
+import { type DeliveryOutcome, deliverJob } from '#lib/delivery/deliver.ts';
+import { deliveryJobSchema, parseMessage } from '#lib/jobs/messages.ts';
+import type { OutcomeObserver } from './poll-feeds.ts';
+import { processSqsBatch } from './sqs-batch.ts';
+
+/** SQS digests: compose, send and record each digest or alert on its own. */
+export function createSendDigestsHandler(app: App, observe?: OutcomeObserver<DeliveryOutcome>) {
+  const { log, metrics } = app;
+  return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+    if (context) log.addContext?.(context);
+    const { response, outcomes } = await processSqsBatch(event, context, log, async (record) => {
+      const job = parseMessage(deliveryJobSchema, record.messageId, record.body);
+      const outcome = await deliverJob(job, app.delivery);
+      log.info(outcome.status === 'sent' ? 'Digest sent' : 'Digest not sent', { ...outcome });
+      return outcome;
+    });
+    const sent = outcomes.filter((outcome) => outcome.status === 'sent');
+    metrics.count('DigestsSent', sent.filter((outcome) => !outcome.key.startsWith('instant:')).length);
+    metrics.count('AlertsSent', sent.filter((outcome) => outcome.key.startsWith('instant:')).length);
+    metrics.count('DeliveriesFailed', response.batchItemFailures.length);
+    metrics.flush();
+    observe?.(outcomes);
+    return response;
+  };
+}

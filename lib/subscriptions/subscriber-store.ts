@@ -1,0 +1,17 @@
+import type { Subscriber } from './subscriber.ts';
+
+/** Subscribers as the domain uses them (`lib/store/` implements it on DynamoDB). */
+export interface SubscriberStore {
+  /** Stores a new subscriber; false when the email is already subscribed. */
+  create(subscriber: Subscriber, nextDigestAt: string | undefined): Promise<boolean>;
+  get(id: string): Promise<Subscriber | undefined>;
+  /** Every subscriber, for the operator's list; never on a delivery path. */
+  list(): Promise<Subscriber[]>;
+  remove(id: string): Promise<boolean>;
+  /** Active daily and weekly subscribers whose next digest time has passed. */
+  findDue(now: Date): Promise<Subscriber[]>;
+  /** Active subscribers who want instant alerts. */
+  listInstant(): Promise<Subscriber[]>;
+  /** Moves a subscriber's next digest time on, once their job for this window is queued. */
+  scheduleNext(id: string, nextDigestAt: string, windowEnd: string | undefined): Promise<void>;
+}
