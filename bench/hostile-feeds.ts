@@ -1,7 +1,8 @@
 // `npx tsx bench/hostile-feeds.ts [name]`: serves each hostile document class on loopback and runs
 // `cipherwatch poll URL` on it as a separate process under /usr/bin/time, printing how it ended, the wall time
-// and the peak memory (maximum resident set size). With a name, runs only that class.
-import { spawnSync } from 'node:child_process';
+// and the peak memory (maximum resident set size). With a name, runs only that class. HOSTILE_LIMIT_SECONDS
+// (default 120) kills a run that takes longer.
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -14,6 +15,8 @@ const rss = (items: string) =>
 const item = (body: string) => `<item>${body}<pubDate>${DATE}</pubDate></item>`;
 const fine = item('<title>A normal story</title><link>https://example.com/normal</link>');
 const SIZE = 320 * 1024;
+/** A run still going after this long is killed and reported as such. */
+const LIMIT_SECONDS = Number(process.env.HOSTILE_LIMIT_SECONDS ?? 120);
 
 /** Each hostile document class, built to the sizes the hardening issue measured. */
 const DOCUMENTS: Record<string, () => string> = {
@@ -66,29 +69,35 @@ const { port } = server.address() as AddressInfo;
 for (const name of names) {
   const url = `http://127.0.0.1:${port}/${name}.xml`;
   const size = bodies.get(`/${name}.xml`)?.length ?? 0;
-  // spawnSync would block this process's server, so the child fetches from a server in a second process.
+  // The child fetches from this process's server, so it runs asynchronously; a run past the limit is killed.
   const run = await new Promise<{ stdout: string; stderr: string; status: number | null }>((resolve) => {
-    import('node:child_process').then(({ spawn }) => {
-      const child = spawn(
-        '/usr/bin/time',
-        [
-          '-f',
-          'TIME %e s, MAXRSS %M kB',
-          'node',
-          'bin/cipherwatch.js',
-          'poll',
-          url,
-          '--allow-private-networks',
-          '--json',
-        ],
-        { cwd: repoRoot, env: { ...process.env, CIPHERWATCH_LOG_LEVEL: 'error' } },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('close', (status) => resolve({ stdout, stderr, status }));
+    const child = spawn(
+      '/usr/bin/time',
+      [
+        '-f',
+        'TIME %e s, MAXRSS %M kB',
+        'timeout',
+        '-s',
+        'KILL',
+        String(LIMIT_SECONDS),
+        'node',
+        'bin/cipherwatch.js',
+        'poll',
+        url,
+        '--allow-private-networks',
+        '--json',
+      ],
+      { cwd: repoRoot, env: { ...process.env, CIPHERWATCH_LOG_LEVEL: 'error' } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
     });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('close', (status) => resolve({ stdout, stderr, status }));
   });
   const measured = /TIME .*/.exec(run.stderr)?.[0] ?? 'no measurement';
   let outcome: string;
@@ -104,4 +113,3 @@ for (const name of names) {
   console.log(`${name} (${Math.round(size / 1024)} kB): exit ${run.status}, ${measured}\n  ${outcome}`);
 }
 server.close();
-void spawnSync;
