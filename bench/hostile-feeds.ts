@@ -20,7 +20,9 @@ const LIMIT_SECONDS = Number(process.env.HOSTILE_LIMIT_SECONDS ?? 120);
 
 /** Each hostile document class, built to the sizes the hardening issue measured. */
 const DOCUMENTS: Record<string, () => string> = {
-  'doctype-brackets': () => `<?xml version="1.0"?><!DOCTYPE rss ${'[]'.repeat(80)}${rss(fine)}`,
+  // The whole document is a 170-byte DOCTYPE that never ends: the old pattern's backtracking doubled per pair.
+  'doctype-brackets': () => `<!DOCTYPE rss ${'[]'.repeat(78)}`,
+  'doctype-brackets-then-feed': () => `<?xml version="1.0"?><!DOCTYPE rss ${'[]'.repeat(80)}${rss(fine)}`,
   'script-runs': () =>
     rss(
       `${fine}${item(`<title>Script</title><link>https://example.com/s</link><description>${'&lt;script '.repeat(SIZE / 14)}</description>`)}`,

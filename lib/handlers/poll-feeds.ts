@@ -24,6 +24,7 @@ export function createPollFeedsHandler(app: App, observe?: OutcomeObserver<PollO
       const outcome = await pollFeed(job.feedId, {
         ...app,
         allowPrivateNetworks: app.config.allowPrivateNetworks,
+        maxItemsPerFeed: app.config.maxItemsPerFeed,
       });
       logOutcome(outcome, log);
       return outcome;
