@@ -37,6 +37,14 @@ const DOCUMENTS: Record<string, () => string> = {
     ),
   'anchor-runs-in-title': () =>
     rss(`${fine}${item(`<title>${'<a'.repeat(SIZE / 2)}</title><link>https://example.com/t</link>`)}`),
+  'anchor-runs-escaped': () =>
+    rss(
+      `${fine}${item(`<title>Anchors</title><link>https://example.com/a</link><description>${'&lt;a'.repeat(SIZE / 5)}</description>`)}`,
+    ),
+  'cdata-runs-escaped': () =>
+    rss(
+      `${fine}${item(`<title>CDATA</title><link>https://example.com/c</link><description>${'&lt;![CDATA['.repeat(SIZE / 12)}</description>`)}`,
+    ),
   'cdata-runs': () =>
     rss(
       `${fine}${item(`<title>CDATA</title><link>https://example.com/c</link><description>${'<![CDATA['.repeat(SIZE / 9)}</description>`)}`,

@@ -37,13 +37,20 @@ export interface CleanTextOptions {
   keepLineBreaks?: boolean | undefined;
 }
 
+// Anything the folding passes would change; text without it (most already-clean text) is returned after one scan.
+const NEEDS_FOLDING =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this looks for.
+  /[^\S ]| {2}|^ | $|[\u0000-\u001f\u007f-\u009f\u200b\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
 /** Folds every run of whitespace (including no-break spaces) into one space, drops bidi controls, and trims. */
 export function foldWhitespace(text: string): string {
+  if (!NEEDS_FOLDING.test(text)) return text;
   return text.replace(BIDI_CONTROLS, '').replace(SPACE_OR_CONTROL, ' ').trim();
 }
 
 /** Like `foldWhitespace`, but each run of line breaks (with the spaces around it) stays one line break. */
 function foldWhitespaceKeepingLineBreaks(text: string): string {
+  if (!NEEDS_FOLDING.test(text)) return text;
   return text
     .replace(BIDI_CONTROLS, '')
     .replace(SPACE_OR_CONTROL_BUT_NEWLINE, ' ')
