@@ -121,11 +121,13 @@ export async function pollFeed(feedId: string, deps: PollDependencies): Promise<
     throw error;
   }
   await deps.feeds.recordPoll(feed.id, afterSuccess(feed, fetched, now, policy));
+  // A story whose first save was interrupted before its index was written reaches readers only now.
+  const created = [...saved.created, ...saved.repaired];
   return {
     status: 'updated',
     feed,
     items,
-    created: saved.created,
+    created,
     sourcesAdded: saved.sourcesAdded,
     skipped: saved.skipped,
   };
