@@ -54,7 +54,7 @@ export async function processFeed(
     const item = normalizeItem(raw, { url: parsed.base, language }, fetchedAt);
     if (item !== undefined) normalized.push(item);
   }
-  const items = newestFirst(dedupeItems(normalized), options.maxItems ?? DEFAULT_MAX_ITEMS_PER_FEED).map(
+  const items = keepNewest(dedupeItems(normalized), options.maxItems ?? DEFAULT_MAX_ITEMS_PER_FEED).map(
     (item) => {
       budget.check('classifying items');
       return {
@@ -68,7 +68,7 @@ export async function processFeed(
 }
 
 /** The `limit` newest items (by publication time), in the feed's order; all of them when within the limit. */
-function newestFirst<T extends NormalizedItem>(items: T[], limit: number): T[] {
+function keepNewest<T extends NormalizedItem>(items: T[], limit: number): T[] {
   if (items.length <= limit) return items;
   const kept = new Set(
     items
