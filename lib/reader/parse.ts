@@ -14,7 +14,11 @@ export interface RawFeedItem {
   /** RSS guid with isPermaLink not "false": the guid is the item's URL. */
   guidIsPermaLink: boolean;
   summaryHtml?: string | undefined;
+  /** False when the feed declared the summary plain text (Atom type="text"); true when absent. */
+  summaryIsHtml?: boolean | undefined;
   contentHtml?: string | undefined;
+  /** False when the feed declared the content plain text (Atom type="text"); true when absent. */
+  contentIsHtml?: boolean | undefined;
   /** The publication date exactly as written. */
   published?: string | undefined;
   language?: string | undefined;
@@ -41,6 +45,8 @@ interface ItemExtra {
   links?: unknown;
   guidNodes?: unknown;
   titleNodes?: unknown;
+  summaryNodes?: unknown;
+  contentNodes?: unknown;
   published?: unknown;
   updated?: unknown;
   language?: unknown;
@@ -68,6 +74,8 @@ const parser = new Parser<FeedExtra, ItemExtra>({
       ['link', 'links', { keepArray: true }],
       ['guid', 'guidNodes', { keepArray: true }],
       ['title', 'titleNodes', { keepArray: true }],
+      ['summary', 'summaryNodes', { keepArray: true }],
+      ['content', 'contentNodes', { keepArray: true }],
       'published',
       'updated',
       // Atom 0.3 names.
@@ -193,8 +201,7 @@ function toRawItem(item: ParserItem, feedBase: string, isAtom: boolean): RawFeed
     guidIsPermaLink:
       guidNode !== undefined &&
       attributesOf(isRecord(guidNode) ? guidNode.$ : undefined).isPermaLink !== 'false',
-    summaryHtml: textOf(item.summary) ?? (isAtom ? undefined : textOf(item.content)),
-    contentHtml: textOf(item['content:encoded']) ?? (isAtom ? textOf(item.content) : undefined),
+    ...bodyText(item, isAtom),
     // When an item gives several dates, publication wins over creation, and creation over modification
     // (a correction must not make an old story look new): published (Atom 1.0, also atom:published in RSS),
     // pubDate (RSS 2.0), issued (Atom 0.3, dcterms:issued), dc:date (RSS 1.0's publication date), created
@@ -216,6 +223,39 @@ function toRawItem(item: ParserItem, feedBase: string, isAtom: boolean): RawFeed
     language: textOf(item.language) ?? attrs['xml:lang'],
     base,
   };
+}
+
+/** An entry's summary and content, each with whether it holds markup (by its declared Atom type). */
+function bodyText(
+  item: ParserItem,
+  isAtom: boolean,
+): Pick<RawFeedItem, 'summaryHtml' | 'summaryIsHtml' | 'contentHtml' | 'contentIsHtml'> {
+  if (!isAtom) {
+    return {
+      summaryHtml: textOf(item.summary) ?? textOf(item.content),
+      contentHtml: textOf(item['content:encoded']),
+    };
+  }
+  const summaryType = typeOf(item.summaryNodes);
+  const contentType = typeOf(item.contentNodes);
+  return {
+    summaryHtml: isTextType(summaryType) ? textOf(item.summary) : undefined,
+    summaryIsHtml: isMarkupType(summaryType),
+    // Atom content may be an image or other media (a MIME type, often base64): only text is read.
+    contentHtml: isTextType(contentType) ? textOf(item.content) : undefined,
+    contentIsHtml: isMarkupType(contentType),
+  };
+}
+
+function typeOf(nodes: unknown): string | undefined {
+  const node = firstOf(nodes);
+  return attributesOf(isRecord(node) ? node.$ : undefined).type;
+}
+
+/** Absent, `text` and `text/plain` mean plain text; RFC 4287 §3.1 also allows html and xhtml. */
+function isTextType(type: string | undefined): boolean {
+  const name = type?.split(';')[0]?.trim().toLowerCase();
+  return name === undefined || name === 'text' || name === 'text/plain' || isMarkupType(type);
 }
 
 /**

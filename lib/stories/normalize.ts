@@ -50,7 +50,14 @@ export function normalizeItem(
   const url = parsedUrl === undefined || parsedUrl.href.length > URL_MAX_LENGTH ? undefined : parsedUrl;
   const link = url?.href;
   const canonical = url === undefined ? undefined : canonicalize(url);
-  const summary = cleanText(raw.summaryHtml || raw.contentHtml || '', SUMMARY_MAX_LENGTH);
+  // Text the feed declared plain (Atom type="text") is shown as written: "<b>" in it is not markup.
+  const [body, bodyIsHtml] = raw.summaryHtml
+    ? [raw.summaryHtml, raw.summaryIsHtml]
+    : [raw.contentHtml ?? '', raw.contentIsHtml];
+  const summary =
+    bodyIsHtml === false
+      ? truncate(foldWhitespace(body), SUMMARY_MAX_LENGTH)
+      : cleanText(body, SUMMARY_MAX_LENGTH);
   let title =
     raw.title === undefined ? '' : raw.titleIsHtml ? cleanText(raw.title) : foldWhitespace(raw.title);
   title = truncate(title, TITLE_MAX_LENGTH);

@@ -170,3 +170,46 @@ describe('Atom 0.3 MIME-style types read like their Atom 1.0 names', () => {
     });
   });
 });
+
+describe('summaries and content keep every word, decoded as their type declares', () => {
+  const summaryOf = async (document: string) => (await pollDocument.process(document)).items[0]?.summary;
+
+  it.each([
+    [
+      'RSS 2.0 description',
+      rss2(`<title>T</title><description>Lead <i>in</i> text, <b>all</b> of it</description>`),
+    ],
+    [
+      'RSS 1.0 description',
+      rss1(`<title>T</title><description>Lead <i>in</i> text, <b>all</b> of it</description>`),
+    ],
+    [
+      'Atom xhtml summary',
+      atom10(
+        '<title>T</title><summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Lead <i>in</i> text, <b>all</b> of it</div></summary>',
+      ),
+    ],
+    [
+      'Atom xhtml content',
+      atom10(
+        '<title>T</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Lead <i>in</i> text, <b>all</b> of it</div></content>',
+      ),
+    ],
+  ])('%s with inline markup', async (_case, document) => {
+    expect(await summaryOf(document)).toBe('Lead in text, all of it');
+  });
+
+  it.each([
+    ['text', '<summary type="text">Use &lt;b&gt; for bold &amp; more</summary>', 'Use <b> for bold & more'],
+    ['untyped', '<summary>1 &lt; 2</summary>', '1 < 2'],
+    [
+      'html',
+      '<summary type="html">&lt;p&gt;Use &amp;lt;b&amp;gt; for bold&lt;/p&gt;</summary>',
+      'Use <b> for bold',
+    ],
+    ['text/plain (Atom 0.3)', '<summary type="text/plain" mode="escaped">a &lt;b&gt; c</summary>', 'a <b> c'],
+    ['image content, ignored', '<content type="image/png">iVBORw0KGgo=</content>', ''],
+  ])('Atom %s', async (_case, summary, expected) => {
+    expect(await summaryOf(atom10(`<title>T</title>${summary}`))).toBe(expected);
+  });
+});
