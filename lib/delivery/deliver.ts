@@ -14,6 +14,11 @@ export interface DeliveryDependencies {
   stories: StoryStore;
   /** The subscriber and their ledger, claims and records. */
   deliveries: DeliveryLedgerStore;
+  /**
+   * Claims taken before this instant belong to senders known to be gone (a local pipeline that holds
+   * its data folder alone was restarted), so they need not wait out their lease.
+   */
+  claimsAbandonedBefore?: Date;
   /** Moves a digest subscriber on to their next window once this one is settled. */
   subscribers: Pick<SubscriberStore, 'scheduleNext'>;
   reader: StoryWindowReader;
@@ -90,7 +95,13 @@ async function deliverOnce(
   const digest = await compose(job, subscriber, ledger.sent, deps);
   if (!digest) return { ...settled, status: 'empty' };
 
-  const claim = await deps.deliveries.claim(subscriber.id, key, now, CLAIM_LEASE_MS);
+  const claim = await deps.deliveries.claim(
+    subscriber.id,
+    key,
+    now,
+    CLAIM_LEASE_MS,
+    deps.claimsAbandonedBefore,
+  );
   if (claim === 'already-sent') return { ...settled, status: 'already-sent' };
   if (claim === 'in-progress') throw new DeliveryInProgressError(key);
   const idempotencyKey = `${subscriber.id}:${key}`;

@@ -51,6 +51,13 @@ export async function startLocalPipeline(
   const app = createApp(stack.configure(config), options.overrides);
   try {
     if (options.seed !== false && options.dataDir) await seedOnFirstStart(app, options.dataDir);
+    if (stack.ownsEmulators) {
+      // This process holds the data folder alone, with queues that start empty: polls queued before
+      // a stop were lost with them, and any digest claim still open belongs to a sender that is gone.
+      const startedAt = new Date();
+      await app.feeds.requeueAbandoned(startedAt);
+      app.delivery.claimsAbandonedBefore = startedAt;
+    }
   } catch (error) {
     app.close();
     await stack.stop();

@@ -1,9 +1,10 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCli } from '../helpers/cli-process.ts';
 import { type FeedServer, startFeedServer } from '../helpers/feed-server.ts';
 import { hoursAgo, rss2 } from '../helpers/sample-feeds.ts';
 
@@ -96,31 +97,3 @@ describe('cipherwatch start', () => {
     );
   });
 });
-
-function startCli(args: string[], env: NodeJS.ProcessEnv) {
-  const child: ChildProcess = spawn(process.execPath, [cli, ...args], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exitCode = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    process: child,
-    exitCode,
-    async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
-      const deadline = Date.now() + timeoutMs;
-      while (!pattern.test(output)) {
-        if (Date.now() > deadline || child.exitCode !== null) {
-          throw new Error(`Waited for ${pattern} but the CLI printed:\n${output}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    },
-  };
-}
