@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -253,7 +252,8 @@ export function parseTopicPack(yamlText: string, fileLabel: string): TopicPack {
 
 /** Reads and validates a topic pack; without a path, the project's `config/topics.yaml`. */
 export function loadTopicPack(filePath: string = defaultTopicPackPath): TopicPack {
-  const label = path.isAbsolute(filePath) ? path.relative(process.cwd(), filePath) || filePath : filePath;
+  // Errors show the path as the person gave it; only the built-in pack is named project-relative.
+  const label = filePath === defaultTopicPackPath ? 'config/topics.yaml' : filePath;
   let text: string;
   try {
     text = readFileSync(filePath, 'utf8');

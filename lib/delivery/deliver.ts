@@ -62,6 +62,7 @@ export async function deliverJob(job: DeliveryJob, deps: DeliveryDependencies): 
   const outcome = await deliverOnce(job, deps);
   if (
     job.kind === 'digest' &&
+    isScheduledWindow(job.window.key) &&
     (outcome.status === 'sent' || outcome.status === 'empty' || outcome.status === 'already-sent')
   ) {
     const next = outcome.subscriber && nextDigestAt(outcome.subscriber, new Date(job.window.end));
@@ -69,6 +70,14 @@ export async function deliverJob(job: DeliveryJob, deps: DeliveryDependencies): 
   }
   const { subscriber: _subscriber, ...reported } = outcome;
   return reported;
+}
+
+/**
+ * Only the schedule's own windows (`daily:…`, `weekly:…`) move a subscriber on: a digest an operator
+ * sends by hand (`cipherwatch digest send`, any window) must not shorten the window they are owed.
+ */
+function isScheduledWindow(key: string): boolean {
+  return key.startsWith('daily:') || key.startsWith('weekly:');
 }
 
 async function deliverOnce(

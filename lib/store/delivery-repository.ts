@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   ClaimOutcome,
   DeliveryLedger,
@@ -63,6 +63,11 @@ export class DeliveryRepository implements DeliveryLedgerStore {
       new GetCommand({ TableName: this.table, Key: ledgerKey(subscriberId), ConsistentRead: true }),
     );
     return parseLedger(result.Item);
+  }
+
+  /** Deletes everything recorded about sending to a subscriber, for erasure. */
+  async forget(subscriberId: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.table, Key: ledgerKey(subscriberId) }));
   }
 
   /**

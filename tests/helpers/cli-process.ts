@@ -1,11 +1,25 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import path from 'node:path';
 
-const cli = path.resolve('bin/cipherwatch.js');
+export const cliPath = path.resolve('bin/cipherwatch.js');
 
-/** Runs `cipherwatch ARGS` as its own process, collecting what it prints, so a test can wait on a line. */
+/** A loopback port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs `cipherwatch …` as a child process and lets a test wait for lines it prints. */
 export function startCli(args: string[], env: NodeJS.ProcessEnv) {
-  const child: ChildProcess = spawn(process.execPath, [cli, ...args], {
+  const child: ChildProcess = spawn(process.execPath, [cliPath, ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -20,14 +34,18 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv) {
   return {
     process: child,
     exitCode,
-    async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
+    output: () => output,
+    async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
       const deadline = Date.now() + timeoutMs;
-      while (!pattern.test(output)) {
+      let match = pattern.exec(output);
+      while (!match) {
         if (Date.now() > deadline || child.exitCode !== null) {
           throw new Error(`Waited for ${pattern} but the CLI printed:\n${output}`);
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
+        match = pattern.exec(output);
       }
+      return match;
     },
   };
 }

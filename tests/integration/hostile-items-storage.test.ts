@@ -48,6 +48,7 @@ describe('feeds with items too big for DynamoDB', () => {
       stories: context.stories,
       classifier: context.classifier,
       allowPrivateNetworks: true,
+      pollIntervalMinutes: 5,
       ...overrides,
     };
   }

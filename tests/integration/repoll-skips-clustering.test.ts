@@ -33,6 +33,7 @@ describe('re-polling a feed with nothing new', () => {
       stories: context.stories,
       classifier: context.classifier,
       allowPrivateNetworks: true,
+      pollIntervalMinutes: 5,
     };
     const topicWindow = vi.spyOn(context.stories, 'topicWindow');
 
