@@ -76,6 +76,14 @@ export function cleanText(htmlOrText: string, options: CleanTextOptions | number
   return maxLength === undefined ? text : truncate(text, maxLength);
 }
 
+/**
+ * Feed text as the classifier reads it: HTML to plain text with line breaks kept, as sentence ends, so markup
+ * (image URLs, alt text) never counts as evidence.
+ */
+export function toPlainText(htmlOrText: string): string {
+  return cleanText(htmlOrText, { keepLineBreaks: true });
+}
+
 /** Cuts text to at most `maxLength` characters on a word boundary, ending with "…" when anything was cut. */
 export function truncate(text: string, maxLength: number): string {
   if (text.length <= maxLength) return text;
