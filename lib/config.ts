@@ -33,6 +33,7 @@ export const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
 const environmentSchema = z.object({
   CIPHERWATCH_HOME: z.string().min(1).optional(),
   CIPHERWATCH_POLL_INTERVAL_MINUTES: wholeNumber(1, 1440).default(5),
+  CIPHERWATCH_MAX_ITEMS_PER_FEED: wholeNumber(1, 100_000).default(500),
   CIPHERWATCH_FEEDS_FILE: z.string().min(1).optional(),
   CIPHERWATCH_ALLOW_PRIVATE_NETWORKS: booleanText.default(false),
   CIPHERWATCH_PUBLIC_URL: httpUrl.optional(),
@@ -84,6 +85,8 @@ export interface Config {
   /** Folder for local data: the DynamoDB store, the outbox, the local token secret. */
   dataDir: string;
   pollIntervalMinutes: number;
+  /** Items kept from one poll of a feed, the newest first. */
+  maxItemsPerFeed: number;
   /** The feeds added to a new data folder's registry; config/feeds.yaml unless set. */
   feedsFile: string | undefined;
   allowPrivateNetworks: boolean;
@@ -150,6 +153,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides =
   return {
     dataDir: path.resolve(overrides.dataDir ?? e.CIPHERWATCH_HOME ?? '.cipherwatch'),
     pollIntervalMinutes: e.CIPHERWATCH_POLL_INTERVAL_MINUTES,
+    maxItemsPerFeed: e.CIPHERWATCH_MAX_ITEMS_PER_FEED,
     feedsFile: e.CIPHERWATCH_FEEDS_FILE && path.resolve(e.CIPHERWATCH_FEEDS_FILE),
     allowPrivateNetworks: e.CIPHERWATCH_ALLOW_PRIVATE_NETWORKS,
     publicUrl: (e.CIPHERWATCH_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
