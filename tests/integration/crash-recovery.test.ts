@@ -134,13 +134,18 @@ describe('kill -9 of cipherwatch start, again and again', () => {
     }
 
     const last = startCli(['start', '--data-dir', dataDir], env);
-    await last.waitFor(/Cipherwatch is running/);
     // Feeds whose poll never finished are polled again at once (no validators were kept for them), and
     // the owed digests go out.
-    await waitForEveryFeedPolled(60_000);
-    await waitForOutbox(readers.length, 30_000);
-    last.process.kill('SIGINT');
-    await last.exitCode;
+    try {
+      await last.waitFor(/Cipherwatch is running/, 90_000);
+      // Generous: on a loaded 2-core machine the round that re-polls unfinished feeds can take a minute.
+      await waitForEveryFeedPolled(180_000);
+      await waitForOutbox(readers.length, 90_000);
+    } finally {
+      // Never leave a pipeline running (and holding its port) when a wait gives up.
+      last.process.kill('SIGINT');
+      await last.exitCode;
+    }
 
     const stack = await startLocalStack({ dataDir });
     const app = createApp(
@@ -210,5 +215,5 @@ describe('kill -9 of cipherwatch start, again and again', () => {
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
-  }, 240_000);
+  }, 480_000);
 });
