@@ -155,7 +155,7 @@ export function usagePer(
   tally: { dynamodb: RequestTally; sqs: RequestTally },
   extra: {
     indexedTables: readonly string[];
-    lambdaSeconds: number;
+    handlerCpuMs: number;
     sesSends: number;
     storiesCreated: number;
     logged: number;
@@ -174,7 +174,7 @@ export function usagePer(
     sqs_requests: per(sum(tally.sqs.requests)),
     sqs_messages: per(tally.sqs.messagesSent),
     lambda_invocations: per(tally.sqs.nonEmptyReceives),
-    lambda_seconds: per(extra.lambdaSeconds),
+    handler_cpu_ms: per(extra.handlerCpuMs),
     ses_sends: per(extra.sesSends),
     stories_created: per(extra.storiesCreated),
     logged: per(extra.logged),

@@ -27,6 +27,16 @@ export const ASSUMPTIONS = {
   digest_function_memory_gb: 0.5,
   scheduler_function_memory_gb: 0.25,
   scheduler_seconds_per_invocation: 1,
+  /**
+   * Lambda bills wall time. Per invocation: the handler's own CPU time (measured, main thread) for each
+   * record, plus, for the records handled side by side, one chain of waits: the publisher's answer, the
+   * DynamoDB round trips in turn, the SES call. The waits are modelled, not measured.
+   */
+  publisher_answer_ms: 300,
+  dynamodb_round_trip_ms: 5,
+  ses_send_ms: 50,
+  poll_batch_size: 5,
+  digest_batch_size: 10,
   /** Lambda's SQS pollers long-poll an idle queue: about 5 pollers × 3 receives a minute per queue, 3 queues. */
   idle_sqs_receives_per_month: 5 * 3 * 60 * 24 * 30 * 3,
   /** Powertools EMF: 8 metric names plus StoriesRelevant for each of 4 topics. */
@@ -60,6 +70,12 @@ const pick = (figures: Record<string, Figure>, ...path: string[]): Figure | unde
     figures,
   );
 
+/** Billed Lambda seconds per unit of work: its CPU time plus its share of the batch's modelled waits. */
+export function lambdaSecondsPerUnit(usage: Usage, outsideCallMs: number, batchSize: number): number {
+  const waitsMs = outsideCallMs + usage.dynamodb_requests * ASSUMPTIONS.dynamodb_round_trip_ms;
+  return (usage.handler_cpu_ms + waitsMs / batchSize) / 1000;
+}
+
 /** Monthly dollars by service for one deployment size, from per-feed and per-digest usage. */
 export function monthlyCost(
   size: { feeds: number; subscribers: number },
@@ -76,9 +92,11 @@ export function monthlyCost(
 
   const lambdaRequests =
     feedPolls * perFeed.lambda_invocations + digests * perDigest.lambda_invocations + scheduledInvocations;
+  const pollSeconds = lambdaSecondsPerUnit(perFeed, a.publisher_answer_ms, a.poll_batch_size);
+  const digestSeconds = lambdaSecondsPerUnit(perDigest, a.ses_send_ms, a.digest_batch_size);
   const gbSeconds =
-    feedPolls * perFeed.lambda_seconds * a.poll_function_memory_gb +
-    digests * perDigest.lambda_seconds * a.digest_function_memory_gb +
+    feedPolls * pollSeconds * a.poll_function_memory_gb +
+    digests * digestSeconds * a.digest_function_memory_gb +
     scheduledInvocations * a.scheduler_seconds_per_invocation * a.scheduler_function_memory_gb;
   const sqsRequests =
     feedPolls * perFeed.sqs_requests + digests * perDigest.sqs_requests + a.idle_sqs_receives_per_month;
@@ -137,6 +155,8 @@ export async function benchCost(options: ScenarioOptions): Promise<ScenarioResul
   const largest = Object.values(rounds).at(-1) as Record<string, Figure>;
   const perDigest = usageFrom(largest.usage_per_digest);
   const storyReads = Number(largest.stories_read_units ?? 0);
+  const schedulerRequestsPerDigest =
+    Number(largest.dynamodb_requests_scheduler ?? 0) / Math.max(1, Number(largest.sent ?? 1));
   const monthly = Object.fromEntries(
     SIZES.map((size) => [
       `${size.feeds}_feeds_${size.subscribers}_subscribers`,
@@ -158,10 +178,12 @@ export async function benchCost(options: ScenarioOptions): Promise<ScenarioResul
       monthly_usd: monthly,
       per_poll_round_of_1000_feeds: perRound(perFeed, 1_000),
       per_digest_round_of_10000_subscribers: perRound(perDigest, 10_000),
+      scaling: capacityPlan(perFeed, perDigest, schedulerRequestsPerDigest),
       per_feed_polled: roundedUsage(perFeed),
       per_digest_sent: roundedUsage(perDigest),
       prices: { ...PRICES },
       assumptions: { ...ASSUMPTIONS },
+      scale_point: { ...SCALE_POINT },
     },
     headline: [`monthly_usd.${small}.total`, `monthly_usd.${large}.total`],
     targets: [],
@@ -172,6 +194,88 @@ export async function benchCost(options: ScenarioOptions): Promise<ScenarioResul
       'list prices without free tiers; data transfer, Secrets Manager ($0.40 per secret) and X-Ray not included',
     ],
     seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** The deployment the README's "Scaling" section sizes, and what it assumes beyond the measured rounds. */
+export const SCALE_POINT = {
+  feeds: 10_000,
+  poll_every_minutes: 5,
+  subscribers: 100_000,
+  /** Modelled: the busiest hourly round (08:00 in the largest time zone) holds this share of daily readers. */
+  peak_round_share: 0.3,
+  /** AWS defaults this plan is checked against. */
+  ses_default_production_rate_per_s: 14,
+  poll_consumer_max_concurrency: 10,
+  digest_scheduler_update_concurrency: 8,
+  lambda_account_concurrency: 1_000,
+} as const;
+
+/**
+ * One poll round at 10,000 feeds and the morning's peak digest round at 100,000 subscribers, from the
+ * measured per-feed and per-digest usage: queue messages, invocations, concurrency, DynamoDB rates,
+ * and SES sends against the quota.
+ */
+export function capacityPlan(perFeed: Usage, perDigest: Usage, schedulerRequestsPerDigest: number) {
+  const p = SCALE_POINT;
+  const roundSeconds = p.poll_every_minutes * 60;
+  const pollSeconds = lambdaSecondsPerUnit(
+    perFeed,
+    ASSUMPTIONS.publisher_answer_ms,
+    ASSUMPTIONS.poll_batch_size,
+  );
+  const pollLambdaSeconds = p.feeds * pollSeconds;
+  // How long the round takes at the consumer's concurrency cap, and the concurrency that fits it in 5 minutes.
+  const pollRoundAtCap = pollLambdaSeconds / p.poll_consumer_max_concurrency;
+  const pollSpread = Math.max(pollRoundAtCap, 1);
+  const peakDigests = Math.round(p.subscribers * p.peak_round_share);
+  const digestSeconds = lambdaSecondsPerUnit(
+    perDigest,
+    ASSUMPTIONS.ses_send_ms,
+    ASSUMPTIONS.digest_batch_size,
+  );
+  const sendMinutesAtDefaultQuota = peakDigests / p.ses_default_production_rate_per_s / 60;
+  const schedulerRequests = peakDigests * schedulerRequestsPerDigest;
+  return {
+    poll_round: {
+      feeds: p.feeds,
+      sqs_messages: Math.round(p.feeds * perFeed.sqs_messages),
+      sqs_requests: Math.round(p.feeds * perFeed.sqs_requests),
+      lambda_invocations: Math.round(p.feeds * perFeed.lambda_invocations) + 1,
+      lambda_seconds: Math.round(pollLambdaSeconds),
+      round_seconds_at_max_concurrency_10: round(pollRoundAtCap, 0),
+      concurrency_to_fit_the_interval: Math.ceil(pollLambdaSeconds / roundSeconds),
+      dynamodb_reads_per_s: round((p.feeds * perFeed.dynamodb_read_units) / pollSpread, 0),
+      dynamodb_writes_per_s: round(
+        (p.feeds * (perFeed.dynamodb_write_units + perFeed.dynamodb_index_write_units)) / pollSpread,
+        0,
+      ),
+      dynamodb_requests: Math.round(p.feeds * perFeed.dynamodb_requests),
+    },
+    peak_digest_round: {
+      digests: peakDigests,
+      sqs_messages: Math.round(peakDigests * perDigest.sqs_messages),
+      sqs_requests: Math.round(peakDigests * perDigest.sqs_requests),
+      lambda_invocations: Math.round(peakDigests * perDigest.lambda_invocations) + 1,
+      lambda_seconds_per_digest: round(digestSeconds, 3),
+      /** What one sender could push if SES never said no: a batch of 10 per invocation duration. */
+      digests_per_s_per_sender_unthrottled: round(1 / digestSeconds, 0),
+      ses_sends: Math.round(peakDigests * perDigest.ses_sends),
+      minutes_to_send_at_default_quota_14_per_s: round(sendMinutesAtDefaultQuota, 0),
+      ses_rate_to_send_in_15_minutes: Math.ceil(peakDigests / 900),
+      dynamodb_reads_per_s_at_14_sends_per_s: round(perDigest.dynamodb_read_units * 14, 0),
+      dynamodb_writes_per_s_at_14_sends_per_s: round(
+        (perDigest.dynamodb_write_units + perDigest.dynamodb_index_write_units) * 14,
+        0,
+      ),
+      scheduler_dynamodb_requests: Math.round(schedulerRequests),
+      scheduler_seconds_at_8_concurrent_updates: round(
+        (schedulerRequests * ASSUMPTIONS.dynamodb_round_trip_ms) /
+          1000 /
+          p.digest_scheduler_update_concurrency,
+        0,
+      ),
+    },
   };
 }
 

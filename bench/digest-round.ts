@@ -79,8 +79,10 @@ async function digestRound(subscriberCount: number, storyCount: number): Promise
     });
     const scheduledSeconds = (performance.now() - started) / 1000;
     const schedulerDynamoDb = counter.total(counter.dynamodb);
+    const afterScheduling = performance.eventLoopUtilization();
     await Promise.all(Array.from({ length: CONSUMERS }, () => pipeline.digestConsumer.drain()));
     const seconds = (performance.now() - started) / 1000;
+    const deliveryBusyMs = performance.eventLoopUtilization(afterScheduling).active;
 
     const outcomes = pipeline.takeDeliveries();
     const sent = outcomes.filter((o) => o.status === 'sent').length;
@@ -94,6 +96,7 @@ async function digestRound(subscriberCount: number, storyCount: number): Promise
       not_sent: outcomes.length - sent,
       seconds: round(seconds, 2),
       scheduler_s: round(scheduledSeconds, 2),
+      delivery_main_thread_busy_s: round(deliveryBusyMs / 1000, 2),
       ses_sends: sends,
       invocations: counter.sqs.nonEmptyReceives,
       dynamodb_requests: counter.total(counter.dynamodb),
@@ -105,7 +108,7 @@ async function digestRound(subscriberCount: number, storyCount: number): Promise
       usage_per_digest: {
         ...usagePer(sent, counter, {
           indexedTables: [config.tables.subscribers],
-          lambdaSeconds: (seconds - scheduledSeconds) * CONSUMERS,
+          handlerCpuMs: deliveryBusyMs,
           sesSends: sends,
           storiesCreated: 0,
           logged: sent,

@@ -92,8 +92,8 @@ export interface UnitUsage {
   sqs_requests: number;
   sqs_messages: number;
   lambda_invocations: number;
-  /** Seconds of handler time, from the round's wall time × consumers ÷ invocations. */
-  lambda_seconds: number;
+  /** Milliseconds the handler kept this process's main thread busy (event-loop active time; emulators excluded). */
+  handler_cpu_ms: number;
   ses_sends: number;
   stories_created: number;
   /** Units that write an info log line (an updated feed, a sent digest). */
