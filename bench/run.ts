@@ -45,7 +45,8 @@ function parseOptions() {
 function runInChild(key: ScenarioKey, options: ScenarioOptions, profileDir: string | undefined) {
   const childPath = fileURLToPath(new URL('./child.ts', import.meta.url));
   const profile = profileDir
-    ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${key}.cpuprofile`]
+    ? // One folder per scenario: the main thread and the emulators' worker thread each write a profile.
+      ['--cpu-prof', '--cpu-prof-dir', path.join(profileDir, key)]
     : [];
   return new Promise<ScenarioResult>((resolve, reject) => {
     const child = fork(childPath, [key, JSON.stringify(options)], {
