@@ -21,7 +21,8 @@ const STORIES = 2_000;
 const TOPICS = ['encryption', 'surveillance', 'security-services', 'platform-regulation'];
 // All at UTC+0 in November, so one round finds every reader due whatever their zone is called.
 const ZONES = ['UTC', 'Europe/London', 'Africa/Abidjan', 'Atlantic/Reykjavik'];
-const ROUND_AT = new Date('2026-11-26T08:05:00.000Z');
+const FIRST_ROUND_AT = new Date('2026-11-26T08:05:00.000Z');
+const DAY_MS = 86_400_000;
 const WINDOW_MS = 24 * 3_600_000;
 /** Local stand-ins for Lambda's concurrent digest senders, in this one process. */
 const CONSUMERS = 4;
@@ -38,8 +39,11 @@ const discardMailer: Mailer = {
   close: () => {},
 };
 
-/** One size's round: the scheduler, the digests queue and the delivery handler, end to end. */
-async function digestRound(subscriberCount: number, storyCount: number): Promise<Record<string, Figure>> {
+/**
+ * The rounds on one local stack, a day apart: the first with the first size's readers, the next after
+ * adding readers up to the next size (the first ones were moved on to the next morning by the round).
+ */
+async function digestRounds(sizes: readonly number[], storyCount: number): Promise<Record<string, Figure>[]> {
   // Built from its own settings, never the shell's: the bench never reaches a real account.
   const config = parseConfig({
     CIPHERWATCH_LOG_LEVEL: 'error',
@@ -49,72 +53,82 @@ async function digestRound(subscriberCount: number, storyCount: number): Promise
   const { app } = pipeline;
   try {
     const counter = countRequests(app);
-    await seedStories(app.stories, storyCount);
     const topicIds = app.classifier.pack.topics.map((topic) => topic.id);
-    await inParallel(subscriberCount, 16, (i) =>
-      addSubscriber(
-        {
-          email: `reader${i}@bench.example`,
-          topics: TOPICS.filter((_, t) => (i >> t) & 1 || t === i % 4),
-          timeZone: ZONES[i % ZONES.length],
-          deliveryHour: 8,
+    const rounds: Record<string, Figure>[] = [];
+    let readers = 0;
+    for (const [day, size] of sizes.entries()) {
+      const roundAt = new Date(FIRST_ROUND_AT.getTime() + day * DAY_MS);
+      await seedStories(app.stories, storyCount, roundAt, day);
+      // Added the afternoon before, so their first digest is due at this round's 08:00.
+      const addedAt = new Date(roundAt.getTime() - 20 * 3_600_000);
+      await inParallel(size - readers, 16, (n) => {
+        const i = readers + n;
+        return addSubscriber(
+          {
+            email: `reader${i}@bench.example`,
+            topics: TOPICS.filter((_, t) => (i >> t) & 1 || t === i % 4),
+            timeZone: ZONES[i % ZONES.length],
+            deliveryHour: 8,
+          },
+          { subscribers: app.subscribers, topicIds, now: addedAt },
+        );
+      });
+      readers = size;
+      progress(
+        `digest: ${size.toLocaleString('en-GB')} subscribers, ${storyCount} stories in the window; round`,
+      );
+      app.delivery.now = () => roundAt;
+      counter.reset();
+      sends = 0;
+      const queriesBefore = app.delivery.reader.queries;
+
+      const started = performance.now();
+      await scheduleDigests({
+        subscribers: app.subscribers,
+        queue: app.queues.digests,
+        log: app.log,
+        now: roundAt,
+      });
+      const scheduledSeconds = (performance.now() - started) / 1000;
+      const schedulerDynamoDb = counter.total(counter.dynamodb);
+      const afterScheduling = performance.eventLoopUtilization();
+      await Promise.all(Array.from({ length: CONSUMERS }, () => pipeline.digestConsumer.drain()));
+      const seconds = (performance.now() - started) / 1000;
+      const deliveryBusyMs = performance.eventLoopUtilization(afterScheduling).active;
+
+      const outcomes = pipeline.takeDeliveries();
+      const sent = outcomes.filter((o) => o.status === 'sent').length;
+      progress(`digest: ${sent.toLocaleString('en-GB')} digests in ${seconds.toFixed(1)} s`);
+      rounds.push({
+        subscribers: size,
+        digests_per_s: round(sent / seconds),
+        story_queries: app.delivery.reader.queries - queriesBefore,
+        scheduler_share: round(scheduledSeconds / seconds, 2),
+        sent,
+        not_sent: outcomes.length - sent,
+        seconds: round(seconds, 2),
+        scheduler_s: round(scheduledSeconds, 2),
+        delivery_main_thread_busy_s: round(deliveryBusyMs / 1000, 2),
+        ses_sends: sends,
+        invocations: counter.sqs.nonEmptyReceives,
+        dynamodb_requests: counter.total(counter.dynamodb),
+        dynamodb_requests_scheduler: schedulerDynamoDb,
+        dynamodb: tallyFigures(counter.dynamodb),
+        sqs_requests: counter.total(counter.sqs),
+        sqs: { ...counter.sqs.requests, messages_sent: counter.sqs.messagesSent },
+        stories_read_units: round(counter.dynamodb.readUnits[config.tables.stories] ?? 0, 1),
+        usage_per_digest: {
+          ...usagePer(sent, counter, {
+            indexedTables: [config.tables.subscribers],
+            handlerCpuMs: deliveryBusyMs,
+            sesSends: sends,
+            storiesCreated: 0,
+            logged: sent,
+          }),
         },
-        { subscribers: app.subscribers, topicIds, now: new Date('2026-11-25T12:00:00.000Z') },
-      ),
-    );
-    progress(
-      `digest: ${subscriberCount.toLocaleString('en-GB')} subscribers and ${storyCount} stories stored; round`,
-    );
-    app.delivery.now = () => ROUND_AT;
-    counter.reset();
-    sends = 0;
-    const queriesBefore = app.delivery.reader.queries;
-
-    const started = performance.now();
-    await scheduleDigests({
-      subscribers: app.subscribers,
-      queue: app.queues.digests,
-      log: app.log,
-      now: ROUND_AT,
-    });
-    const scheduledSeconds = (performance.now() - started) / 1000;
-    const schedulerDynamoDb = counter.total(counter.dynamodb);
-    const afterScheduling = performance.eventLoopUtilization();
-    await Promise.all(Array.from({ length: CONSUMERS }, () => pipeline.digestConsumer.drain()));
-    const seconds = (performance.now() - started) / 1000;
-    const deliveryBusyMs = performance.eventLoopUtilization(afterScheduling).active;
-
-    const outcomes = pipeline.takeDeliveries();
-    const sent = outcomes.filter((o) => o.status === 'sent').length;
-    progress(`digest: ${sent.toLocaleString('en-GB')} digests in ${seconds.toFixed(1)} s`);
-    return {
-      subscribers: subscriberCount,
-      digests_per_s: round(sent / seconds),
-      story_queries: app.delivery.reader.queries - queriesBefore,
-      scheduler_share: round(scheduledSeconds / seconds, 2),
-      sent,
-      not_sent: outcomes.length - sent,
-      seconds: round(seconds, 2),
-      scheduler_s: round(scheduledSeconds, 2),
-      delivery_main_thread_busy_s: round(deliveryBusyMs / 1000, 2),
-      ses_sends: sends,
-      invocations: counter.sqs.nonEmptyReceives,
-      dynamodb_requests: counter.total(counter.dynamodb),
-      dynamodb_requests_scheduler: schedulerDynamoDb,
-      dynamodb: tallyFigures(counter.dynamodb),
-      sqs_requests: counter.total(counter.sqs),
-      sqs: { ...counter.sqs.requests, messages_sent: counter.sqs.messagesSent },
-      stories_read_units: round(counter.dynamodb.readUnits[config.tables.stories] ?? 0, 1),
-      usage_per_digest: {
-        ...usagePer(sent, counter, {
-          indexedTables: [config.tables.subscribers],
-          handlerCpuMs: deliveryBusyMs,
-          sesSends: sends,
-          storiesCreated: 0,
-          logged: sent,
-        }),
-      },
-    };
+      });
+    }
+    return rounds;
   } finally {
     await pipeline.stop();
   }
@@ -130,8 +144,7 @@ export async function benchDigestRound(options: ScenarioOptions): Promise<Scenar
   const started = performance.now();
   const stories = scaled(STORIES, options, 40);
   const sizes = SIZES.map((size) => scaled(size, options, 50));
-  const rounds: Record<string, Figure>[] = [];
-  for (const size of sizes) rounds.push(await digestRound(size, stories));
+  const rounds = await digestRounds(sizes, stories);
   const [small, large] = rounds as [Record<string, Figure>, Record<string, Figure>];
   const full = options.scale === 1;
   const rate = (r: Record<string, Figure>) => Number(r.digests_per_s);
@@ -171,25 +184,26 @@ export async function benchDigestRound(options: ScenarioOptions): Promise<Scenar
     notes: [
       `hourly scheduler (scheduleDigests) → digests queue (fauxqs) → send-digests handler, ${CONSUMERS} local consumers, batch size 10; mail discarded`,
       'every subscriber due in the round (UTC+0 zones, 08:00); topics 1 to 4 per reader; digests_per_s counts from the scheduler start to the queue drained',
+      'one local stack: the second round is the next morning, with readers added up to the larger size (the first ones have a day of ledger)',
     ],
     seconds: (performance.now() - started) / 1000,
   };
 }
 
-async function seedStories(repository: StoryStore, count: number): Promise<void> {
+/** `count` stories on the 4 topics, spread over the 24 hours before the round's 08:00. */
+async function seedStories(repository: StoryStore, count: number, roundAt: Date, day: number): Promise<void> {
+  const windowEnd = roundAt.getTime() - 5 * 60_000;
   const stories: Story[] = [];
   for (let i = 0; i < count; i++) {
     const t = i % TOPICS.length;
     const topic = TOPICS[t] as string;
-    const seen = new Date(
-      ROUND_AT.getTime() - 60_000 - Math.floor((i / count) * (WINDOW_MS - 120_000)),
-    ).toISOString();
-    const id = `${topic}-${i}`;
+    const seen = new Date(windowEnd - 60_000 - Math.floor((i / count) * (WINDOW_MS - 120_000))).toISOString();
+    const id = `${topic}-${day}-${i}`;
     stories.push({
       id,
       canonicalUrl: `https://bench.example/${id}`,
       link: `https://bench.example/${id}`,
-      title: `Story ${i} on ${topic}: ministers and regulators clash over new powers (${t})`,
+      title: `Story ${i} on ${topic}: ministers and regulators clash over new powers (${day})`,
       summary: 'A summary of the kind a feed gives, long enough to be realistic for rendering.',
       publishedAt: seen,
       firstSeenAt: seen,
