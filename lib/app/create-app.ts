@@ -68,6 +68,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   };
   const classifier = overrides.classifier ?? createClassifier(loadTopicPack());
   const stories = new StoryRepository(dynamodb, config.tables.stories);
+  const subscribers = new SubscriberRepository(dynamodb, config.tables.subscribers);
   const deliveries = new DeliveryRepository(dynamodb, {
     deliveries: config.tables.deliveries,
     subscribers: config.tables.subscribers,
@@ -84,7 +85,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     sqs,
     feeds: new FeedRepository(dynamodb, config.tables.feeds),
     stories,
-    subscribers: new SubscriberRepository(dynamodb, config.tables.subscribers),
+    subscribers,
     deliveries,
     classifier,
     queues: {
@@ -94,6 +95,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     delivery: {
       stories,
       deliveries,
+      subscribers,
       reader: new StoryWindowReader(stories),
       mailer,
       topicNames: new Map(topics.map((topic) => [topic.id, topic.name])),

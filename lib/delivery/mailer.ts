@@ -19,6 +19,11 @@ export interface SendResult {
 export interface Mailer {
   readonly kind: MailTransportKind;
   send(message: OutgoingMail): Promise<SendResult>;
+  /**
+   * Whether a message with this idempotency key went out: true or false when the transport can tell
+   * (the outbox keeps every message), undefined when it cannot (SES and SMTP keep no such record).
+   */
+  wasSent?(idempotencyKey: string): Promise<boolean | undefined>;
   /** Closes pooled connections, if any. */
   close(): void;
 }

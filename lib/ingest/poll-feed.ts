@@ -97,7 +97,9 @@ export async function pollFeed(feedId: string, deps: PollDependencies): Promise<
 
   const saved = await deps.stories.save(stories, feed.id);
   await deps.feeds.recordPoll(feed.id, afterSuccess(feed, fetched, now, policy));
-  return { status: 'updated', feed, items, created: saved.created, sourcesAdded: saved.sourcesAdded };
+  // A story whose first save was interrupted before its index was written reaches readers only now.
+  const created = [...saved.created, ...saved.repaired];
+  return { status: 'updated', feed, items, created, sourcesAdded: saved.sourcesAdded };
 }
 
 /**

@@ -20,9 +20,23 @@ export class EmulatorStartError extends Error {
   override name = 'EmulatorStartError';
 }
 
+/** The local DynamoDB store is damaged; nothing was opened, changed or deleted. */
+export class LocalStoreError extends Error {
+  override name = 'LocalStoreError';
+  constructor(
+    readonly store: string,
+    problem: string,
+  ) {
+    super(
+      `The local store in ${store} cannot be used: ${problem}. Nothing was changed or deleted. ` +
+        'Restore that folder from a backup, or move it aside to start with an empty store.',
+    );
+  }
+}
+
 type WorkerMessage =
   | { type: 'ready'; dynamodbPort: number; sqsPort: number }
-  | { type: 'failed'; message: string }
+  | { type: 'failed'; message: string; store?: string }
   | { type: 'stopped' };
 
 /** Starts dynalite (DynamoDB API) and fauxqs (SQS API) on loopback, on their own thread. */
@@ -44,6 +58,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   const started = await next();
   if (started.type !== 'ready') {
     await worker.terminate();
+    if (started.type === 'failed' && started.store) throw new LocalStoreError(started.store, started.message);
     throw new EmulatorStartError(
       `The local DynamoDB and SQS emulators could not start: ${started.type === 'failed' ? started.message : 'no reply'}`,
     );

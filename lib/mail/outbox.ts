@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Writes `data` to `target` so readers never see a half-written file: temp file in the same folder, then rename. */
@@ -28,9 +28,22 @@ export function outboxFileStem(idempotencyKey: string, at: Date, recipient: stri
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '')
       .slice(0, 40) || 'message';
-  const hash = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 8);
+  const hash = keyHash(idempotencyKey);
   const stamp = `${at.toISOString().slice(0, 19).replace(/:/g, '-')}Z`;
   return `${stamp}-${who}-${hash}`;
+}
+
+const keyHash = (idempotencyKey: string) =>
+  createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 8);
+
+/** True when the outbox holds a message written for this idempotency key. */
+export async function outboxHolds(dir: string, idempotencyKey: string): Promise<boolean> {
+  const suffix = `-${keyHash(idempotencyKey)}.eml`;
+  const files = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  return files.some((file) => file.endsWith(suffix));
 }
 
 /**

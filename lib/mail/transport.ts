@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { createTransport, type SendMailOptions, type Transporter } from 'nodemailer';
 import type { Mailer, MailTransportKind, OutgoingMail, SendResult } from '#lib/delivery/mailer.ts';
-import { outboxFileStem, writeToOutbox } from './outbox.ts';
+import { outboxFileStem, outboxHolds, writeToOutbox } from './outbox.ts';
 
 /** Where mail goes: Amazon SES (v2 API), an SMTP server, or a local outbox folder. */
 export type MailerConfig =
@@ -109,6 +109,9 @@ export function createMailer(config: MailerConfig, sender: MailSender): Mailer {
       } catch (error) {
         throw new MailSendError(config.kind, message.to, message.idempotencyKey, { cause: error });
       }
+    },
+    async wasSent(idempotencyKey: string): Promise<boolean | undefined> {
+      return config.kind === 'outbox' ? outboxHolds(config.dir, idempotencyKey) : undefined;
     },
     close(): void {
       transporter.close();

@@ -17,12 +17,24 @@ const guidKey = (guid: string) => ({ pk: `GUID#${guid}`, sk: 'GUID' });
 const topicPartition = (topic: string, day: string) => `TOPIC#${topic}#${day}`;
 const epochSeconds = (from: string, days: number) => Math.floor((Date.parse(from) + days * DAY_MS) / 1000);
 
-type StoryItem = Story & { pk: string; sk: string; sourceFeedIds: Set<string>; expiresAt: number };
+type StoryItem = Story & {
+  pk: string;
+  sk: string;
+  sourceFeedIds: Set<string>;
+  expiresAt: number;
+  /** Set while the story's topic index items are not all written; cleared once they are. */
+  indexPending?: true;
+};
 
 /**
  * Stories and their topic index. A story is written once, conditionally, and never overwritten; a
  * second feed carrying it only appends itself to the sources. "Stories on topic T between A and B" is
  * one query per topic and day through the index items.
+ *
+ * Story and index are one unit without transactions (dynalite has none): a story that needs index
+ * items is created marked `indexPending`, the mark is cleared only after every item is written, and
+ * any save that meets a marked story writes its index again (the items are idempotent puts). So a
+ * save stopped at any step is completed by the next poll of the feed, or the redelivered job.
  */
 export class StoryRepository implements StoryStore {
   constructor(
@@ -32,20 +44,20 @@ export class StoryRepository implements StoryStore {
 
   /** Saves one feed's stories: new ones created, known ones (by URL or GUID) credited to this feed. */
   async save(stories: readonly Story[], source: StorySource['feedId']): Promise<SaveResult> {
-    const result: SaveResult = { created: [], sourcesAdded: 0, unchanged: 0 };
+    const result: SaveResult = { created: [], repaired: [], sourcesAdded: 0, unchanged: 0 };
     if (stories.length === 0) return result;
 
     const aliases = await this.resolveGuidAliases(stories);
-    const existing = new Map(
-      (
-        await batchGet<{ pk: string; sourceFeedIds?: Set<string> }>(
-          this.client,
-          this.table,
-          [...new Set(stories.map((story) => aliases.get(story.id) ?? story.id))].map(storyKey),
-          'pk, sourceFeedIds',
-        )
-      ).map((item) => [item.pk.slice('STORY#'.length), item.sourceFeedIds ?? new Set<string>()]),
+    const found = await batchGet<{ pk: string; sourceFeedIds?: Set<string>; indexPending?: true }>(
+      this.client,
+      this.table,
+      [...new Set(stories.map((story) => aliases.get(story.id) ?? story.id))].map(storyKey),
+      'pk, sourceFeedIds, indexPending',
     );
+    const existing = new Map(
+      found.map((item) => [item.pk.slice('STORY#'.length), item.sourceFeedIds ?? new Set<string>()]),
+    );
+    const unindexed = found.filter((item) => item.indexPending).map((item) => item.pk.slice('STORY#'.length));
 
     await mapWithConcurrency(stories, 8, async (story) => {
       const storedId = aliases.get(story.id) ?? story.id;
@@ -67,7 +79,10 @@ export class StoryRepository implements StoryStore {
       }
     });
 
-    await this.writeIndex(result.created);
+    result.repaired = unindexed.length > 0 ? await this.getMany(unindexed) : [];
+    const toIndex = [...result.created, ...result.repaired].filter(needsIndex);
+    await this.writeIndex(toIndex);
+    await mapWithConcurrency(toIndex, 8, (story) => this.markIndexed(story.id));
     return result;
   }
 
@@ -102,6 +117,7 @@ export class StoryRepository implements StoryStore {
       ...storyKey(story.id),
       sourceFeedIds: new Set(story.sources.map((source) => source.feedId)),
       expiresAt: epochSeconds(story.firstSeenAt, STORY_TTL_DAYS),
+      ...(needsIndex(story) ? { indexPending: true as const } : {}),
     };
     const created = await conditionally(
       this.client.send(
@@ -125,6 +141,19 @@ export class StoryRepository implements StoryStore {
       );
     }
     return created;
+  }
+
+  private async markIndexed(storyId: string): Promise<void> {
+    await conditionally(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: storyKey(storyId),
+          UpdateExpression: 'REMOVE indexPending',
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      ),
+    );
   }
 
   private addSource(storyId: string, source: StorySource): Promise<boolean> {
@@ -164,32 +193,34 @@ export class StoryRepository implements StoryStore {
   }
 
   private async writeIndex(stories: readonly Story[]): Promise<void> {
-    const requests = stories
-      // A new feed's backlog is stored (so it is never news later) but indexed for no digest.
-      .filter(isNews)
-      .flatMap((story) =>
-        story.topics.map((topic) => ({
-          PutRequest: {
-            Item: {
-              pk: topicPartition(topic.id, story.firstSeenAt.slice(0, 10)),
-              sk: `${story.firstSeenAt}#${story.id}`,
-              storyId: story.id,
-              topic: topic.id,
-              score: topic.score,
-              title: story.title,
-              clusterId: story.clusterId,
-              firstSeenAt: story.firstSeenAt,
-              expiresAt: epochSeconds(story.firstSeenAt, INDEX_TTL_DAYS),
-            },
+    const requests = stories.flatMap((story) =>
+      story.topics.map((topic) => ({
+        PutRequest: {
+          Item: {
+            pk: topicPartition(topic.id, story.firstSeenAt.slice(0, 10)),
+            sk: `${story.firstSeenAt}#${story.id}`,
+            storyId: story.id,
+            topic: topic.id,
+            score: topic.score,
+            title: story.title,
+            clusterId: story.clusterId,
+            firstSeenAt: story.firstSeenAt,
+            expiresAt: epochSeconds(story.firstSeenAt, INDEX_TTL_DAYS),
           },
-        })),
-      );
+        },
+      })),
+    );
     await batchWrite(this.client, this.table, requests);
   }
 }
 
+/** A story gets topic index items when it has topics and is news (a new feed's backlog is not). */
+function needsIndex(story: Story): boolean {
+  return story.topics.length > 0 && isNews(story);
+}
+
 function toStory(item: StoryItem): Story {
-  const { pk: _pk, sk: _sk, sourceFeedIds: _ids, expiresAt: _ttl, ...story } = item;
+  const { pk: _pk, sk: _sk, sourceFeedIds: _ids, expiresAt: _ttl, indexPending: _pending, ...story } = item;
   return story;
 }
 

@@ -72,7 +72,7 @@ export class SubscriberRepository implements SubscriberStore {
     return this.queryBucket('instant', `${INSTANT_SORT_KEY}~`);
   }
 
-  /** Moves a subscriber's next digest time on, once their job for this window is queued. */
+  /** Moves a subscriber's next digest time (and last window) on; never backwards. */
   async scheduleNext(id: string, nextDigestAt: string, windowEnd: string | undefined): Promise<void> {
     // Unsubscribed or removed meanwhile (no schedule bucket): nothing to schedule.
     await conditionally(
@@ -80,7 +80,9 @@ export class SubscriberRepository implements SubscriberStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { id },
-          ConditionExpression: 'attribute_exists(scheduleBucket)',
+          ConditionExpression: windowEnd
+            ? 'attribute_exists(scheduleBucket) AND (attribute_not_exists(lastWindowEnd) OR lastWindowEnd < :end)'
+            : 'attribute_exists(scheduleBucket) AND (attribute_not_exists(nextDigestAt) OR nextDigestAt < :next)',
           UpdateExpression: windowEnd
             ? 'SET nextDigestAt = :next, digestSlot = :slot, lastWindowEnd = :end'
             : 'SET nextDigestAt = :next, digestSlot = :slot',

@@ -14,6 +14,11 @@ export interface TopicIndexEntry {
 export interface SaveResult {
   /** Stories written for the first time. */
   created: Story[];
+  /**
+   * Stories stored by an earlier save that stopped before their topic index was written (a crash, a
+   * timeout, a failed write), now indexed: as new to readers as `created`.
+   */
+  repaired: Story[];
   /** Stories already stored that this feed now also carries. */
   sourcesAdded: number;
   /** Stories already stored with this feed among their sources. */

@@ -120,6 +120,26 @@ export function digestWindowDue(subscriber: Subscriber, now: Date): DigestWindow
   return undefined;
 }
 
+/**
+ * The digest window `subscriber` is owed at `now`: the one ending at their latest delivery instant that
+ * has passed, unless a digest already covered it (their `lastWindowEnd`). Unlike `digestWindowDue` it
+ * does not expire with the delivery hour, so a job lost to a crash, or a round missed by a sleeping
+ * laptop, is found again by the next round: one digest, reaching back at most the catch-up limit.
+ */
+export function owedDigestWindow(subscriber: Subscriber, now: Date): DigestWindow | undefined {
+  if (subscriber.status !== 'active' || subscriber.frequency === 'instant') return undefined;
+  const { hour, weekday } = checkSchedule(subscriber);
+  const local = localDateTimeAt(now.getTime(), subscriber.timeZone);
+  const today: LocalDate = { year: local.year, month: local.month, day: local.day };
+  for (let back = 0; back <= 8; back++) {
+    const date = addDays(today, -back);
+    if (subscriber.frequency === 'weekly' && weekdayOf(date) !== weekday) continue;
+    const instant = deliveryInstant(date, hour, subscriber.timeZone);
+    if (instant <= now.getTime()) return digestWindowDue(subscriber, new Date(instant));
+  }
+  return undefined;
+}
+
 /** Where a window starts: where the last one ended when that is recent, else one period back. */
 function windowStart(
   previousMs: number,

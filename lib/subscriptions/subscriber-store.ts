@@ -12,6 +12,9 @@ export interface SubscriberStore {
   findDue(now: Date): Promise<Subscriber[]>;
   /** Active subscribers who want instant alerts. */
   listInstant(): Promise<Subscriber[]>;
-  /** Moves a subscriber's next digest time on, once their job for this window is queued. */
+  /**
+   * Moves a subscriber's next digest time on, and their `lastWindowEnd` to `windowEnd` once a digest
+   * for that window is recorded; never backwards, so a late, older job cannot undo a newer one.
+   */
   scheduleNext(id: string, nextDigestAt: string, windowEnd: string | undefined): Promise<void>;
 }

@@ -109,7 +109,8 @@ function startSchedules(pipeline: LocalPipeline, pollMinutes: number, say: (line
     alertTimer.current = setTimeout(alertReport, ALERT_REPORT_MS);
   };
   void pollCycle();
-  digestTimer.current = setTimeout(digestCycle, msUntilNextDigestRound(new Date()));
+  // Digests owed from before a stop (a crash, a sleeping laptop) go out now, not at the next round.
+  void digestCycle();
   alertTimer.current = setTimeout(alertReport, ALERT_REPORT_MS);
   return [pollTimer, digestTimer, alertTimer];
 }

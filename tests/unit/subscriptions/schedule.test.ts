@@ -6,6 +6,7 @@ import {
   isoWeekKey,
   isValidTimeZone,
   nextDigestAt,
+  owedDigestWindow,
 } from '#lib/subscriptions/schedule.ts';
 import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import { makeSubscriber } from '../../helpers/factories.ts';
@@ -211,6 +212,53 @@ describe('digestWindowDue for weekly subscribers', () => {
     const window = digestWindowDue(subscriber, new Date('2026-03-23T08:00:00Z'));
 
     expect(window?.key).toBe('weekly:2026-W13');
+  });
+});
+
+describe('owedDigestWindow', () => {
+  const london = makeSubscriber({ timeZone: 'Europe/London', deliveryHour: 8 });
+
+  it('is the window of the latest delivery that has passed, even hours after its delivery hour', () => {
+    const owed = owedDigestWindow(london, new Date('2026-11-26T15:30:00Z'));
+
+    expect(owed).toEqual({
+      start: '2026-11-25T08:00:00.000Z',
+      end: '2026-11-26T08:00:00.000Z',
+      key: 'daily:2026-11-26',
+    });
+  });
+
+  it('is the window digestWindowDue finds within the delivery hour', () => {
+    const at = new Date('2026-11-26T08:05:00Z');
+
+    expect(owedDigestWindow(london, at)).toEqual(digestWindowDue(london, at));
+  });
+
+  it('is nothing once a digest covered the latest delivery', () => {
+    const sent = { ...london, lastWindowEnd: '2026-11-26T08:00:00.000Z' };
+
+    expect(owedDigestWindow(sent, new Date('2026-11-26T15:30:00Z'))).toBeUndefined();
+  });
+
+  it('reaches back to the last digest after missed days, as one window', () => {
+    const asleep = { ...london, lastWindowEnd: '2026-11-23T08:00:00.000Z' };
+
+    expect(owedDigestWindow(asleep, new Date('2026-11-26T15:30:00Z'))).toMatchObject({
+      start: '2026-11-23T08:00:00.000Z',
+      end: '2026-11-26T08:00:00.000Z',
+    });
+  });
+
+  it('finds the latest weekly delivery on its weekday', () => {
+    const weekly = makeSubscriber({
+      frequency: 'weekly',
+      timeZone: 'America/New_York',
+      deliveryHour: 9,
+      deliveryWeekday: 1,
+    });
+
+    // Thursday 26 November 2026: the latest Monday 09:00 in New York was 23 November, 14:00 UTC.
+    expect(owedDigestWindow(weekly, new Date('2026-11-26T12:00:00Z'))?.end).toBe('2026-11-23T14:00:00.000Z');
   });
 });
 
