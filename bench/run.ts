@@ -66,7 +66,13 @@ function runInChild(key: ScenarioKey, options: ScenarioOptions, profileDir: stri
   });
 }
 
-const options = parseOptions();
+let options: ReturnType<typeof parseOptions>;
+try {
+  options = parseOptions();
+} catch (error) {
+  process.stderr.write(`error: ${(error as Error).message}\n`);
+  process.exit(1);
+}
 const benchStarted = performance.now();
 const wanted: ScenarioKey[] = options.only ? [options.only] : [...SCENARIO_KEYS];
 // Cost is priced from the requests the poll and digest rounds counted, so it needs them measured.
