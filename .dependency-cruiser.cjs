@@ -33,8 +33,9 @@ const ROOMS = [
   ['mail', ['delivery', 'digest']],
   // The composition root.
   ['app', ['aws', 'store', 'queue', 'mail', 'classify', 'delivery', 'jobs', 'subscriptions']],
-  // Edges: Lambda handler shapes, the local stack, the offline demo, the CLI.
-  ['handlers', ['app', 'aws', 'alerts', 'delivery', 'ingest', 'jobs']],
+  // Edges: the web app, Lambda handler shapes, the local stack, the offline demo, the CLI.
+  ['web', ['app', 'store', 'classify', 'delivery', 'digest', 'feeds', 'jobs', 'stories', 'subscriptions']],
+  ['handlers', ['app', 'aws', 'alerts', 'delivery', 'ingest', 'jobs', 'web']],
   ['local', ['app', 'aws', 'handlers', 'delivery', 'feeds', 'ingest']],
   ['demo', ['app', 'local', 'delivery', 'feeds', 'jobs', 'subscriptions']],
   [
@@ -52,6 +53,7 @@ const ROOMS = [
       'reader',
       'stories',
       'subscriptions',
+      'web',
     ],
   ],
 ];

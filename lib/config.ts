@@ -35,7 +35,13 @@ const environmentSchema = z.object({
   CIPHERWATCH_POLL_INTERVAL_MINUTES: wholeNumber(1, 1440).default(5),
   CIPHERWATCH_FEEDS_FILE: z.string().min(1).optional(),
   CIPHERWATCH_ALLOW_PRIVATE_NETWORKS: booleanText.default(false),
-  CIPHERWATCH_PUBLIC_URL: httpUrl.default('http://localhost:3000'),
+  CIPHERWATCH_PUBLIC_URL: httpUrl.optional(),
+  CIPHERWATCH_PORT: wholeNumber(1, 65535).default(3000),
+  CIPHERWATCH_ADMIN_API_KEY_HASH: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'the hex SHA-256 of the admin API key (64 hex characters)')
+    .transform((hash) => hash.toLowerCase())
+    .optional(),
   CIPHERWATCH_TOKEN_SECRET: z.string().min(32, 'a secret of at least 32 characters').optional(),
   CIPHERWATCH_MAIL_FROM: z.string().min(3).default('Cipherwatch <digests@cipherwatch.localhost>'),
   CIPHERWATCH_MAIL_REPLY_TO: z.string().min(3).optional(),
@@ -50,9 +56,14 @@ const environmentSchema = z.object({
   STORIES_TABLE: z.string().min(3).default('cipherwatch-stories'),
   SUBSCRIBERS_TABLE: z.string().min(3).default('cipherwatch-subscribers'),
   DELIVERIES_TABLE: z.string().min(3).default('cipherwatch-deliveries'),
+  LIMITS_TABLE: z.string().min(3).default('cipherwatch-limits'),
+  FEEDBACK_TABLE: z.string().min(3).default('cipherwatch-feedback'),
   POLL_FEEDS_QUEUE_URL: httpUrl.optional(),
   DIGESTS_QUEUE_URL: httpUrl.optional(),
 });
+
+/** Variables whose values are secrets (or may carry credentials): errors name them, never echo them. */
+const SECRET_VARIABLES = new Set(['CIPHERWATCH_TOKEN_SECRET', 'SMTP_URL', 'CIPHERWATCH_ADMIN_API_KEY_HASH']);
 
 type Environment = z.infer<typeof environmentSchema>;
 
@@ -70,7 +81,12 @@ export interface Config {
   /** The feeds added to a new data folder's registry; config/feeds.yaml unless set. */
   feedsFile: string | undefined;
   allowPrivateNetworks: boolean;
+  /** Base of every link in emails and pages; http://localhost:<port> unless CIPHERWATCH_PUBLIC_URL is set. */
   publicUrl: string;
+  /** Port `cipherwatch start` serves the web app on. */
+  port: number;
+  /** Hex SHA-256 of the admin API key; the admin API refuses every request when unset. */
+  adminApiKeyHash: string | undefined;
   tokenSecret: string | undefined;
   mail: {
     from: string;
@@ -82,22 +98,40 @@ export interface Config {
   inLambda: boolean;
   /** Where the AWS SDK clients point: AWS itself, or the endpoints of LocalStack or the local stack. */
   aws: AwsSettings;
-  tables: { feeds: string; stories: string; subscribers: string; deliveries: string };
+  tables: {
+    feeds: string;
+    stories: string;
+    subscribers: string;
+    deliveries: string;
+    limits: string;
+    feedback: string;
+  };
   queueUrls: { pollFeeds: string | undefined; digests: string | undefined };
 }
 
 /** Reads the environment into a typed `Config`, or throws a `ConfigError` naming the first bad variable. */
-export function parseConfig(env: NodeJS.ProcessEnv, overrides: { dataDir?: string } = {}): Config {
+/** Values a command line gives that take precedence over the environment. */
+export interface ConfigOverrides {
+  dataDir?: string;
+  /** `cipherwatch start --port`. */
+  port?: number;
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = {}): Config {
   const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? 'environment');
     const got = env[variable];
+    // A secret's value must never reach a terminal or a log, not even a wrong one.
     const shown =
-      got === undefined ? '' : ` (got ${JSON.stringify(got.length > 40 ? `${got.slice(0, 40)}…` : got)})`;
+      got === undefined || SECRET_VARIABLES.has(variable)
+        ? ''
+        : ` (got ${JSON.stringify(got.length > 40 ? `${got.slice(0, 40)}…` : got)})`;
     throw new ConfigError(variable, `${variable} must be ${describeIssue(issue)}${shown}.`);
   }
   const e = parsed.data;
+  const port = overrides.port ?? e.CIPHERWATCH_PORT;
   const inLambda = e.AWS_LAMBDA_FUNCTION_NAME !== undefined;
   const transport = e.CIPHERWATCH_MAIL_TRANSPORT ?? (e.SMTP_URL ? 'smtp' : inLambda ? 'ses' : 'outbox');
   if (transport === 'smtp' && !e.SMTP_URL) {
@@ -108,7 +142,9 @@ export function parseConfig(env: NodeJS.ProcessEnv, overrides: { dataDir?: strin
     pollIntervalMinutes: e.CIPHERWATCH_POLL_INTERVAL_MINUTES,
     feedsFile: e.CIPHERWATCH_FEEDS_FILE && path.resolve(e.CIPHERWATCH_FEEDS_FILE),
     allowPrivateNetworks: e.CIPHERWATCH_ALLOW_PRIVATE_NETWORKS,
-    publicUrl: e.CIPHERWATCH_PUBLIC_URL.replace(/\/+$/, ''),
+    publicUrl: (e.CIPHERWATCH_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    port,
+    adminApiKeyHash: e.CIPHERWATCH_ADMIN_API_KEY_HASH,
     tokenSecret: e.CIPHERWATCH_TOKEN_SECRET,
     mail: {
       from: e.CIPHERWATCH_MAIL_FROM,
@@ -127,6 +163,8 @@ export function parseConfig(env: NodeJS.ProcessEnv, overrides: { dataDir?: strin
       stories: e.STORIES_TABLE,
       subscribers: e.SUBSCRIBERS_TABLE,
       deliveries: e.DELIVERIES_TABLE,
+      limits: e.LIMITS_TABLE,
+      feedback: e.FEEDBACK_TABLE,
     },
     queueUrls: { pollFeeds: e.POLL_FEEDS_QUEUE_URL, digests: e.DIGESTS_QUEUE_URL },
   };
@@ -145,6 +183,6 @@ function describeIssue(issue: z.core.$ZodIssue | undefined): string {
  * The process's configuration, read from its environment: the one place Cipherwatch reads
  * `process.env`. Handlers call it once at module scope; commands once per run.
  */
-export function loadConfig(overrides: { dataDir?: string } = {}): Config {
+export function loadConfig(overrides: ConfigOverrides = {}): Config {
   return parseConfig(process.env, overrides);
 }

@@ -7,26 +7,25 @@ import type { Story } from '#lib/stories/story.ts';
 import type { SubscriberStore } from '#lib/subscriptions/subscriber-store.ts';
 
 /**
- * Queues one instant alert per interested subscriber for the stories of a poll batch that reach a
- * topic's alert threshold: several stories fold into one message, and the job's key (a hash of its
- * stories) makes a redelivered job, or the same batch seen twice, send once.
+ * The instant alerts a poll batch's new stories call for: one job per interested subscriber for the
+ * stories that reach a topic's alert threshold, several stories folded into one job, and the job's key
+ * (a hash of its stories) making a redelivered job, or the same batch seen twice, send once.
  */
-export async function enqueueAlerts(deps: {
+export async function alertJobs(deps: {
   stories: readonly Story[];
   topics: readonly TopicDefinition[];
   subscribers: SubscriberStore;
-  queue: JobQueue<DeliveryJob>;
-}): Promise<{ alerts: number; failed: number }> {
+}): Promise<Array<Extract<DeliveryJob, { kind: 'alert' }>>> {
   const thresholds = new Map(deps.topics.map((topic) => [topic.id, topic.alertThreshold]));
   const alerting = deps.stories.filter(
     (story) =>
       isNews(story) &&
       story.topics.some((topic) => topic.score >= (thresholds.get(topic.id) ?? Number.POSITIVE_INFINITY)),
   );
-  if (alerting.length === 0) return { alerts: 0, failed: 0 };
+  if (alerting.length === 0) return [];
 
   const readers = await deps.subscribers.listInstant();
-  const jobs = readers.flatMap((subscriber) => {
+  return readers.flatMap((subscriber) => {
     const wanted = new Set(subscriber.topics);
     const storyIds = alerting
       .filter((story) =>
@@ -40,9 +39,21 @@ export async function enqueueAlerts(deps: {
       .slice(0, 100);
     if (storyIds.length === 0) return [];
     const key = `instant:${createHash('sha256').update(storyIds.join(',')).digest('hex').slice(0, 24)}`;
-    const job: DeliveryJob = { kind: 'alert', subscriberId: subscriber.id, key, storyIds };
-    return [{ id: `${subscriber.id}:${key}`, body: job }];
+    return [{ kind: 'alert' as const, subscriberId: subscriber.id, key, storyIds }];
   });
-  const { sent, failed } = await deps.queue.send(jobs);
+}
+
+/** Queues the instant alerts for a poll batch's new stories (see `alertJobs`). */
+export async function enqueueAlerts(deps: {
+  stories: readonly Story[];
+  topics: readonly TopicDefinition[];
+  subscribers: SubscriberStore;
+  queue: JobQueue<DeliveryJob>;
+}): Promise<{ alerts: number; failed: number }> {
+  const jobs = await alertJobs(deps);
+  if (jobs.length === 0) return { alerts: 0, failed: 0 };
+  const { sent, failed } = await deps.queue.send(
+    jobs.map((job) => ({ id: `${job.subscriberId}:${job.key}`, body: job })),
+  );
   return { alerts: sent.length, failed: failed.length };
 }

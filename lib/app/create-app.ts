@@ -17,6 +17,8 @@ import { createMailer, type MailerConfig } from '#lib/mail/transport.ts';
 import { SqsJobQueue } from '#lib/queue/sqs-job-queue.ts';
 import { DeliveryRepository } from '#lib/store/delivery-repository.ts';
 import { FeedRepository } from '#lib/store/feed-repository.ts';
+import { FeedbackRepository } from '#lib/store/feedback-repository.ts';
+import { LimitRepository } from '#lib/store/limit-repository.ts';
 import { StoryRepository } from '#lib/store/story-repository.ts';
 import { SubscriberRepository } from '#lib/store/subscriber-repository.ts';
 import { linkSigner } from './links.ts';
@@ -33,6 +35,10 @@ export interface App {
   stories: StoryRepository;
   subscribers: SubscriberRepository;
   deliveries: DeliveryRepository;
+  /** Readers' "not relevant" answers, for the classifier to learn from. */
+  feedback: FeedbackRepository;
+  /** Abuse limits shared by every instance of the web app. */
+  limits: LimitRepository;
   classifier: Classifier;
   queues: { pollFeeds: JobQueue<PollFeedJob>; digests: JobQueue<DeliveryJob> };
   /** What sending digests and alerts needs: mailer, story reader, topic names, link signing. */
@@ -87,6 +93,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     stories,
     subscribers,
     deliveries,
+    feedback: new FeedbackRepository(dynamodb, config.tables.feedback),
+    limits: new LimitRepository(dynamodb, config.tables.limits),
     classifier,
     queues: {
       pollFeeds: new SqsJobQueue<PollFeedJob>(sqs, () => queueUrl('pollFeeds')),

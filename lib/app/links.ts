@@ -6,7 +6,7 @@ import { signToken } from '#lib/subscriptions/tokens.ts';
 import { resolveTokenSecret } from './token-secret.ts';
 
 /**
- * Signed unsubscribe and manage links for a subscriber. The secret is resolved on first use, so
+ * Signed unsubscribe, manage and per-story feedback links for a subscriber. The secret is resolved on first use, so
  * building the app costs no file read and a command that sends nothing never creates one.
  */
 export function linkSigner(config: Config): DeliveryDependencies['linksFor'] {
@@ -22,6 +22,9 @@ export function linkSigner(config: Config): DeliveryDependencies['linksFor'] {
       manageUrl: `${config.publicUrl}/manage?token=${manage}`,
       unsubscribeMailto: `mailto:unsubscribe@${mailDomain}?subject=unsubscribe%20${unsubscribe}`,
       listId: `Cipherwatch digests <digests.${mailDomain}>`,
+      feedbackUrlFor: (storyId: string, topicId: string) =>
+        `${config.publicUrl}/feedback?token=${signToken({ subscriberId: subscriber.id, purpose: 'feedback', subject: `${storyId}#${topicId}` }, secret as string)}`,
+      publicUrl: config.publicUrl,
     };
   };
 }

@@ -44,7 +44,7 @@ export interface QueueDefinition {
   deadLetterRetentionSeconds: number;
 }
 
-export type TableId = 'feeds' | 'stories' | 'subscribers' | 'deliveries';
+export type TableId = 'feeds' | 'stories' | 'subscribers' | 'deliveries' | 'limits' | 'feedback';
 export type QueueId = 'pollFeeds' | 'digests';
 
 const string = (name: string): KeyDefinition => ({ name, type: 'S' });
@@ -81,6 +81,8 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
       // `<nextDigestAt>#<id>`: unique, so pages never split between the many readers due at 08:00.
       { name: 'byNextDigest', partitionKey: string('scheduleBucket'), sortKey: string('digestSlot') },
     ],
+    // Only pending sign-ups carry `expiresAt`: an address nobody confirmed is forgotten after 7 days.
+    ttlAttribute: 'expiresAt',
   },
   deliveries: {
     id: 'deliveries',
@@ -91,6 +93,26 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     sortKey: string('sk'),
     globalIndexes: [],
     ttlAttribute: 'expiresAt',
+  },
+  limits: {
+    id: 'limits',
+    name: 'cipherwatch-limits',
+    envVar: 'LIMITS_TABLE',
+    // Counters for abuse limits (sign-ups per client, confirmation mails per address), shared by every
+    // Lambda instance; each expires with its window.
+    partitionKey: string('id'),
+    globalIndexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  feedback: {
+    id: 'feedback',
+    name: 'cipherwatch-feedback',
+    envVar: 'FEEDBACK_TABLE',
+    // subscriberId / <storyId>#<topicId>: one "not relevant" per reader, story and topic; a reader's
+    // erasure is one query.
+    partitionKey: string('subscriberId'),
+    sortKey: string('sk'),
+    globalIndexes: [],
   },
 };
 

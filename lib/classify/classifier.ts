@@ -1,6 +1,9 @@
 import { sentenceAround } from './evidence-sentence.ts';
+import { guessLanguage, packLanguageOf, packLanguages } from './language.ts';
+import { createLearnedLayer, type LearnedLayer, type LearnedScores } from './learned-layer.ts';
 import { PhraseIndex, type PhraseMatchSink } from './phrase-index.ts';
 import { toPlainText } from './plain-text.ts';
+import type { EvidenceSpan, Hit, RuleScan, Span, Target, TopicState } from './rule-scan.ts';
 import { type Token, tokenize } from './tokens.ts';
 import type { TopicPack } from './topic-pack.ts';
 import type { ClassifiableText, Classification, Evidence, TopicMatch } from './types.ts';
@@ -11,40 +14,9 @@ export interface Classifier {
   classify(text: ClassifiableText): Classification;
   /** Every topic of the pack, in pack order, including those below threshold (for evaluation). */
   scoreAll(text: ClassifiableText): TopicMatch[];
+  /** The topic pack's findings alone, before the learned layer (what the trainer feeds the model). */
+  scanRules(text: ClassifiableText): RuleScan;
   readonly pack: TopicPack;
-}
-
-type Role = 'signal' | 'context' | 'negative' | 'mask';
-
-interface Target {
-  topic: number;
-  role: Role;
-  /** Signal: the weight; negative: the factor. */
-  value: number;
-  needsContext: boolean;
-  supporting: boolean;
-  /** Identifies one phrase of the pack, so a phrase repeated in the text counts once. */
-  phraseKey: number;
-}
-
-interface Hit {
-  target: Target;
-  inTitle: boolean;
-  first: number;
-  last: number;
-}
-
-interface Span {
-  inTitle: boolean;
-  first: number;
-  last: number;
-}
-
-interface TopicState {
-  hits: Map<number, Hit>;
-  masks: Span[];
-  hasContext: boolean;
-  negativeFactor: number;
 }
 
 /** Evidence entries kept per topic. */
@@ -66,9 +38,11 @@ function compile(pack: TopicPack): PhraseIndex<Target> {
         needsContext: false,
         supporting: false,
         phraseKey: -1,
+        language: -1,
       });
     }
     for (const group of topic.signals) {
+      const language = group.language ? packLanguages.indexOf(group.language) : -1;
       for (const phrase of group.phrases) {
         const target = {
           topic: topicIndex,
@@ -76,6 +50,7 @@ function compile(pack: TopicPack): PhraseIndex<Target> {
           value: group.weight,
           needsContext: group.needsContext,
           supporting: group.supporting,
+          language,
         };
         index.add(phrase, { ...target, phraseKey: phraseKey++ });
       }
@@ -88,9 +63,11 @@ function compile(pack: TopicPack): PhraseIndex<Target> {
         needsContext: false,
         supporting: false,
         phraseKey: -1,
+        language: -1,
       });
     }
     for (const group of topic.negatives) {
+      const language = group.language ? packLanguages.indexOf(group.language) : -1;
       for (const phrase of group.phrases) {
         const target = {
           topic: topicIndex,
@@ -98,6 +75,7 @@ function compile(pack: TopicPack): PhraseIndex<Target> {
           value: group.factor,
           needsContext: false,
           supporting: false,
+          language,
         };
         index.add(phrase, { ...target, phraseKey: -1 });
       }
@@ -110,6 +88,7 @@ function compile(pack: TopicPack): PhraseIndex<Target> {
 export function createClassifier(pack: TopicPack): Classifier {
   const index = compile(pack);
   const { titleBoost, withoutContext, supportingAlone } = pack.scoring;
+  const learned: LearnedLayer | undefined = pack.model ? createLearnedLayer(pack, pack.model) : undefined;
 
   function effectiveWeight(hit: Hit, hasContext: boolean, hasMainSignal: boolean): number {
     let base = hit.target.value;
@@ -118,49 +97,77 @@ export function createClassifier(pack: TopicPack): Classifier {
     return Math.min(maxPhraseWeight, hit.inTitle ? base * titleBoost : base);
   }
 
-  /** Scores every topic; evidence is gathered only for topics `wantEvidence` accepts, as it costs the most. */
-  function score(
-    text: ClassifiableText,
-    wantEvidence: (score: number, topicIndex: number) => boolean,
-  ): TopicMatch[] {
+  function weighHits(state: TopicState) {
+    let hasMainSignal = false;
+    for (const hit of state.hits.values()) if (!hit.target.supporting) hasMainSignal = true;
+    return Array.from(state.hits.values(), (hit) => ({
+      hit,
+      weight: effectiveWeight(hit, state.hasContext, hasMainSignal),
+    }));
+  }
+
+  function scan(text: ClassifiableText): RuleScan {
     const title = toPlainText(text.title);
     const summary = toPlainText(text.summary);
-    const sheet = new ScoreSheet(pack.topics.length);
     const titleTokens = tokenize(title);
     const summaryTokens = tokenize(summary);
+    const language = packLanguageOf(text.language) ?? guessLanguage(titleTokens, summaryTokens);
+    const sheet = new ScoreSheet(pack.topics.length, language ? packLanguages.indexOf(language) : -1);
     index.scan(titleTokens, sheet);
     sheet.inTitle = false;
     index.scan(summaryTokens, sheet);
     const states = sheet.states;
-
-    return pack.topics.map((topic, topicIndex): TopicMatch => {
-      const state = states[topicIndex];
-      if (state === undefined || state.hits.size === 0) return { id: topic.id, score: 0, evidence: [] };
-      let hasMainSignal = false;
-      for (const hit of state.hits.values()) if (!hit.target.supporting) hasMainSignal = true;
-      const weighted = Array.from(state.hits.values(), (hit) => ({
-        hit,
-        weight: effectiveWeight(hit, state.hasContext, hasMainSignal),
-      }));
+    const scores: number[] = [];
+    const titleHits: boolean[] = [];
+    const vetoed: boolean[] = [];
+    for (const state of states) {
+      if (state === undefined || state.hits.size === 0) {
+        scores.push(0);
+        titleHits.push(false);
+        vetoed.push(state !== undefined && state.negativeFactor < 1);
+        continue;
+      }
       let miss = 1;
-      for (const { weight } of weighted) miss *= 1 - weight;
-      const topicScore = Math.round((1 - miss) * state.negativeFactor * 1000) / 1000;
-      if (!wantEvidence(topicScore, topicIndex)) return { id: topic.id, score: topicScore, evidence: [] };
-      weighted.sort((a, b) => b.weight - a.weight);
-      const evidence = pickEvidence(weighted, title, titleTokens, summary, summaryTokens);
-      return { id: topic.id, score: topicScore, evidence };
+      let inTitle = false;
+      for (const { hit, weight } of weighHits(state)) {
+        miss *= 1 - weight;
+        inTitle ||= hit.inTitle;
+      }
+      scores.push(Math.round((1 - miss) * state.negativeFactor * 1000) / 1000);
+      titleHits.push(inTitle);
+      vetoed.push(state.negativeFactor < 1);
+    }
+    return { title, summary, titleTokens, summaryTokens, language, scores, titleHits, vetoed, states };
+  }
+
+  /** Scores every topic; evidence is gathered only for topics `wantEvidence` accepts, as it costs the most. */
+  function score(text: ClassifiableText, wantEvidence: (match: TopicMatch, topicIndex: number) => boolean) {
+    const found = scan(text);
+    const model: LearnedScores | undefined = learned?.score(found);
+    return pack.topics.map((topic, topicIndex): TopicMatch => {
+      const topicScore = model
+        ? (model.topicScores[topicIndex] as number)
+        : (found.scores[topicIndex] as number);
+      const match: TopicMatch = { id: topic.id, score: topicScore, evidence: [] };
+      if (!wantEvidence(match, topicIndex)) return match;
+      const state = found.states[topicIndex];
+      const weighted = state ? weighHits(state).sort((a, b) => b.weight - a.weight) : [];
+      const ruleEvidence = pickEvidence(weighted, found);
+      const learnedEvidence = learned && model ? learned.explain(found, topicIndex, ruleEvidence.spans) : [];
+      return { ...match, evidence: [...ruleEvidence.evidence, ...learnedEvidence] };
     });
   }
 
-  const atThreshold = (topicScore: number, topicIndex: number) =>
-    topicScore >= (pack.topics[topicIndex]?.threshold ?? Number.POSITIVE_INFINITY);
+  const atThreshold = (match: TopicMatch, topicIndex: number) =>
+    match.score >= (pack.topics[topicIndex]?.threshold ?? Number.POSITIVE_INFINITY);
 
   return {
     pack,
     scoreAll: (text) => score(text, () => true),
+    scanRules: scan,
     classify(text) {
       const topics = score(text, atThreshold)
-        .filter((match, topicIndex) => atThreshold(match.score, topicIndex))
+        .filter(atThreshold)
         .sort((a, b) => b.score - a.score);
       return { relevant: topics.length > 0, topics };
     },
@@ -172,11 +179,16 @@ class ScoreSheet implements PhraseMatchSink<Target> {
   readonly states: (TopicState | undefined)[];
   inTitle = true;
 
-  constructor(topicCount: number) {
+  constructor(
+    topicCount: number,
+    private readonly language: number,
+  ) {
     this.states = new Array<TopicState | undefined>(topicCount).fill(undefined);
   }
 
   match(target: Target, first: number, last: number): void {
+    // A phrase scoped to one language is a word of that language only ("reconnaissance" in English).
+    if (target.language >= 0 && this.language >= 0 && target.language !== this.language) return;
     let state = this.states[target.topic];
     if (state === undefined) {
       state = { hits: new Map(), masks: [], hasContext: false, negativeFactor: 1 };
@@ -199,11 +211,9 @@ function isMasked(masks: readonly Span[], inTitle: boolean, first: number, last:
 
 function pickEvidence(
   weighted: readonly { hit: Hit }[],
-  title: string,
-  titleTokens: readonly Token[],
-  summary: string,
-  summaryTokens: readonly Token[],
-): Evidence[] {
+  found: RuleScan,
+): { evidence: Evidence[]; spans: EvidenceSpan[] } {
+  const { title, titleTokens, summary, summaryTokens } = found;
   const evidence: Evidence[] = [];
   const seen = new Set<string>();
   const shown: Hit[] = [];
@@ -226,5 +236,5 @@ function pickEvidence(
     shown.push(hit);
     evidence.push({ phrase, sentence: hit.inTitle ? title.trim() : sentenceAround(source, start, end) });
   }
-  return evidence;
+  return { evidence, spans: shown.map(({ inTitle, first, last }) => ({ inTitle, first, last })) };
 }

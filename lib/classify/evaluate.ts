@@ -24,14 +24,44 @@ export interface Mistake {
   evidence: Evidence[];
 }
 
+/** "Relevant or not" over the items of one language (items that carry a `language`). */
+export interface LanguageMetrics {
+  language: string;
+  scored: number;
+  relevant: Metrics;
+}
+
+/** How often a story labelled one way was classified another; `none` stands for "no topic". */
+export interface Confusion {
+  labelled: string;
+  predicted: string;
+  count: number;
+}
+
 /** The result of scoring a labelled set: "relevant or not", each topic, and every mistake. */
 export interface EvaluationReport {
   scored: number;
   skippedUncertain: number;
   relevant: Metrics;
   topics: ({ id: string } & Metrics)[];
+  /** Per language, in order of first appearance; empty when no item carries a language. */
+  languages: LanguageMetrics[];
+  /** Most frequent first. */
+  confusion: Confusion[];
   falsePositives: Mistake[];
   falseNegatives: Mistake[];
+}
+
+export const noTopic = 'none';
+
+function countConfusions(confusions: Map<string, number>, missed: string[], wrong: string[]): void {
+  const add = (labelled: string, predicted: string) => {
+    const key = `${labelled}\u0000${predicted}`;
+    confusions.set(key, (confusions.get(key) ?? 0) + 1);
+  };
+  if (missed.length === 0) for (const predicted of wrong) add(noTopic, predicted);
+  else if (wrong.length === 0) for (const labelled of missed) add(labelled, noTopic);
+  else for (const labelled of missed) for (const predicted of wrong) add(labelled, predicted);
 }
 
 interface Counts {
@@ -73,6 +103,8 @@ export function evaluate(items: Iterable<LabelledItem>, classifier: Classifier):
   const falseNegatives: Mistake[] = [];
   let scored = 0;
   let skippedUncertain = 0;
+  const byLanguage = new Map<string, { scored: number; counts: Counts }>();
+  const confusions = new Map<string, number>();
 
   for (const item of items) {
     if (item.uncertain) {
@@ -82,6 +114,8 @@ export function evaluate(items: Iterable<LabelledItem>, classifier: Classifier):
     scored++;
     const matches = classifier.scoreAll(item);
     let anyPredicted = false;
+    const missed: string[] = [];
+    const wrong: string[] = [];
     matches.forEach((match, index) => {
       const topic = topics[index];
       if (!topic) return;
@@ -98,8 +132,19 @@ export function evaluate(items: Iterable<LabelledItem>, classifier: Classifier):
         threshold: topic.threshold,
       };
       (predicted ? falsePositives : falseNegatives).push({ ...mistake, evidence: match.evidence });
+      (predicted ? wrong : missed).push(topic.id);
     });
     tally(relevant, anyPredicted, item.labels.length > 0);
+    countConfusions(confusions, missed, wrong);
+    if (item.language) {
+      let entry = byLanguage.get(item.language);
+      if (!entry) {
+        entry = { scored: 0, counts: { truePositives: 0, falsePositives: 0, falseNegatives: 0 } };
+        byLanguage.set(item.language, entry);
+      }
+      entry.scored++;
+      tally(entry.counts, anyPredicted, item.labels.length > 0);
+    }
   }
 
   return {
@@ -107,6 +152,18 @@ export function evaluate(items: Iterable<LabelledItem>, classifier: Classifier):
     skippedUncertain,
     relevant: toMetrics(relevant),
     topics: topics.map((topic, index) => ({ id: topic.id, ...toMetrics(perTopic[index] as Counts) })),
+    languages: Array.from(byLanguage, ([language, entry]) => ({
+      language,
+      scored: entry.scored,
+      relevant: toMetrics(entry.counts),
+    })),
+    confusion: Array.from(confusions, ([key, count]) => {
+      const [labelled = '', predicted = ''] = key.split('\u0000');
+      return { labelled, predicted, count };
+    }).sort(
+      (a, b) =>
+        b.count - a.count || a.labelled.localeCompare(b.labelled) || a.predicted.localeCompare(b.predicted),
+    ),
     falsePositives,
     falseNegatives,
   };

@@ -14,6 +14,9 @@ export const storyLineSchema = z.object({
 export const labelledItemSchema = storyLineSchema.extend({
   labels: z.array(z.string(), { error: 'expected "labels" to be a list of topic ids' }),
   uncertain: z.boolean({ error: 'expected "uncertain" to be true or false' }).default(false),
+  // Where and when a story was published: cross-validation keeps a feed's day together.
+  source: z.string().optional(),
+  published: z.string().optional(),
 });
 
 export type StoryLine = z.infer<typeof storyLineSchema>;

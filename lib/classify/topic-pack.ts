@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { type PackLanguage, packLanguages } from './language.ts';
+import { type LinearModel, loadModelBeside } from './model.ts';
 
 /** Where the default topic pack lives: resolved from this file, so it works from any working directory. */
 export const defaultTopicPackPath = fileURLToPath(new URL('../../config/topics.yaml', import.meta.url));
@@ -19,12 +20,18 @@ export interface SignalGroup {
    * signal of the topic they count `scoring.supportingAlone` of their weight, so a pile of them is not a story.
    */
   supporting: boolean;
+  /** When set, the phrases count only in stories written in this language (a pack language code). */
+  language?: PackLanguage | undefined;
+  /** Why the phrases stand although fewer than two labelled items back them (checked by a test). */
+  reason?: string | undefined;
 }
 
 /** Phrases that mark a false friend; a match multiplies the topic's score by `factor` (0 vetoes). */
 export interface NegativeGroup {
   phrases: string[];
   factor: number;
+  /** When set, the false friend counts only in this language ("reconnaissance" is not French "reconnaissance faciale"). */
+  language?: PackLanguage | undefined;
 }
 
 /** One topic as a subscriber sees it and as the classifier scores it. */
@@ -63,6 +70,8 @@ export interface TopicPack {
   scoring: ScoringSettings;
   /** The file the pack came from, as given to the loader (for messages). */
   source: string;
+  /** The learned layer trained beside this pack (`config/classifier-model.json`); absent: rules alone. */
+  model?: LinearModel | undefined;
 }
 
 /** A topic pack that cannot be used; the message names the file, the topic and the field. */
@@ -98,16 +107,21 @@ const phraseList = z
   .array(phrase, { error: 'expected a list of phrases' })
   .min(1, 'expected at least one phrase');
 
+const languageSchema = z.enum(packLanguages, { error: `expected one of ${packLanguages.join(', ')}` });
+
 const signalSchema = z.strictObject({
   phrases: phraseList,
   weight: unit('a number'),
   needsContext: z.boolean({ error: 'expected true or false' }).default(false),
   supporting: z.boolean({ error: 'expected true or false' }).default(false),
+  language: languageSchema.optional(),
+  reason: z.string({ error: 'expected a reason (text)' }).trim().min(1, 'expected a reason').optional(),
 });
 
 const negativeSchema = z.strictObject({
   phrases: phraseList,
   factor: unit('a number').default(0),
+  language: languageSchema.optional(),
 });
 
 const topicSchema = z.strictObject({
@@ -253,7 +267,8 @@ export function parseTopicPack(yamlText: string, fileLabel: string): TopicPack {
 
 /** Reads and validates a topic pack; without a path, the project's `config/topics.yaml`. */
 export function loadTopicPack(filePath: string = defaultTopicPackPath): TopicPack {
-  const label = path.isAbsolute(filePath) ? path.relative(process.cwd(), filePath) || filePath : filePath;
+  // Errors show the path as the person gave it; only the built-in pack is named project-relative.
+  const label = filePath === defaultTopicPackPath ? 'config/topics.yaml' : filePath;
   let text: string;
   try {
     text = readFileSync(filePath, 'utf8');
@@ -261,5 +276,5 @@ export function loadTopicPack(filePath: string = defaultTopicPackPath): TopicPac
     const reason = cause instanceof Error && 'code' in cause ? String(cause.code) : 'unreadable';
     throw new TopicPackError(`${label}: cannot read the topic pack (${reason})`, label);
   }
-  return parseTopicPack(text, label);
+  return { ...parseTopicPack(text, label), model: loadModelBeside(filePath) };
 }

@@ -2,6 +2,8 @@
 export interface Evidence {
   phrase: string;
   sentence: string;
+  /** Set when a word the learned model weighs drove the score, rather than a phrase of the topic pack. */
+  learned?: true;
 }
 
 /** One topic a story belongs to, with a score from 0 to 1 and the evidence behind it. */

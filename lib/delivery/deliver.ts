@@ -14,6 +14,11 @@ export interface DeliveryDependencies {
   stories: StoryStore;
   /** The subscriber and their ledger, claims and records. */
   deliveries: DeliveryLedgerStore;
+  /**
+   * Claims taken before this instant belong to senders known to be gone (a local pipeline that holds
+   * its data folder alone was restarted), so they need not wait out their lease.
+   */
+  claimsAbandonedBefore?: Date;
   /** Moves a digest subscriber on to their next window once this one is settled. */
   subscribers: Pick<SubscriberStore, 'scheduleNext'>;
   reader: StoryWindowReader;
@@ -57,6 +62,7 @@ export async function deliverJob(job: DeliveryJob, deps: DeliveryDependencies): 
   const outcome = await deliverOnce(job, deps);
   if (
     job.kind === 'digest' &&
+    isScheduledWindow(job.window.key) &&
     (outcome.status === 'sent' || outcome.status === 'empty' || outcome.status === 'already-sent')
   ) {
     const next = outcome.subscriber && nextDigestAt(outcome.subscriber, new Date(job.window.end));
@@ -64,6 +70,14 @@ export async function deliverJob(job: DeliveryJob, deps: DeliveryDependencies): 
   }
   const { subscriber: _subscriber, ...reported } = outcome;
   return reported;
+}
+
+/**
+ * Only the schedule's own windows (`daily:…`, `weekly:…`) move a subscriber on: a digest an operator
+ * sends by hand (`cipherwatch digest send`, any window) must not shorten the window they are owed.
+ */
+function isScheduledWindow(key: string): boolean {
+  return key.startsWith('daily:') || key.startsWith('weekly:');
 }
 
 async function deliverOnce(
@@ -90,7 +104,13 @@ async function deliverOnce(
   const digest = await compose(job, subscriber, ledger.sent, deps);
   if (!digest) return { ...settled, status: 'empty' };
 
-  const claim = await deps.deliveries.claim(subscriber.id, key, now, CLAIM_LEASE_MS);
+  const claim = await deps.deliveries.claim(
+    subscriber.id,
+    key,
+    now,
+    CLAIM_LEASE_MS,
+    deps.claimsAbandonedBefore,
+  );
   if (claim === 'already-sent') return { ...settled, status: 'already-sent' };
   if (claim === 'in-progress') throw new DeliveryInProgressError(key);
   const idempotencyKey = `${subscriber.id}:${key}`;

@@ -33,7 +33,17 @@ export interface DeliveryLedgerStore {
   readState(subscriberId: string): Promise<DeliveryState>;
   /** The ledger alone (a preview shows what would be new). */
   ledger(subscriberId: string): Promise<DeliveryLedger>;
-  claim(subscriberId: string, windowKey: string, now: Date, leaseMs: number): Promise<ClaimOutcome>;
+  /**
+   * Claims a window for sending. A claim left 'sending' past its lease, or taken before
+   * `abandonedBefore` (when the caller knows every earlier sender is gone), may be taken over.
+   */
+  claim(
+    subscriberId: string,
+    windowKey: string,
+    now: Date,
+    leaseMs: number,
+    abandonedBefore?: Date,
+  ): Promise<ClaimOutcome>;
   release(subscriberId: string, windowKey: string): Promise<void>;
   /** `previous` is the ledger read before sending, so the store can prune what it no longer needs. */
   markSent(

@@ -33,7 +33,7 @@ export interface ComposeDigestInput {
 export function composeDigest(input: ComposeDigestInput): Digest | undefined {
   const startMs = Date.parse(input.window.start);
   const endMs = Date.parse(input.window.end);
-  return composeFromCandidates({
+  const digest = composeFromCandidates({
     subscriber: input.subscriber,
     windowKey: input.window.key,
     candidatesFor: (topicId) => {
@@ -44,6 +44,7 @@ export function composeDigest(input: ComposeDigestInput): Digest | undefined {
     topicNames: input.topicNames,
     maxPerTopic: input.maxPerTopic ?? DEFAULT_MAX_PER_TOPIC,
   });
+  return digest && { ...digest, window: { start: input.window.start, end: input.window.end } };
 }
 
 /** The part of composition shared by scheduled digests and instant alerts. */
@@ -137,12 +138,12 @@ export function composeFromCandidates(composition: CandidateComposition): Digest
     if (groups === 0) continue;
     const topicName = composition.topicNames.get(topicId) ?? topicId;
     const entries: DigestEntry[] = [];
-    // Candidate lists are already sorted best first, so the first leaders met are the top entries.
+    // Candidate lists are already sorted best first, so the first leaders met are the top entries;
+    // the rest stand behind "and N more" (a link to the archive) and are recorded with them.
     for (const candidate of composition.candidatesFor(topicId) ?? []) {
-      if (entries.length >= composition.maxPerTopic) break;
       if (!leaders.has(candidate)) continue;
       const members = clusters.get(candidate.foldKey) ?? [candidate];
-      entries.push(entryFor(candidate, members, topicName));
+      if (entries.length < composition.maxPerTopic) entries.push(entryFor(candidate, members, topicName));
       for (const member of members) {
         storyIds.push(member.story.id);
         clusterIds.push(member.story.clusterId);

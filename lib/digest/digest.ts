@@ -24,8 +24,13 @@ export interface Digest {
   subscriberId: string;
   /** The window's key (`daily:2026-03-29`, `weekly:2026-W13`, `instant:<batch>`), for idempotency. */
   windowKey: string;
+  /** The window a scheduled digest covers (ISO UTC), for its "and N more" archive links; alerts have none. */
+  window?: { start: string; end: string } | undefined;
   sections: DigestSection[];
-  /** Every story the email shows, folded copies included: record these as sent. */
+  /**
+   * Every story the email covers, folded copies and those behind "and N more" (linked to the archive)
+   * included: record these as sent, so the count in the subject is what the ledger holds.
+   */
   storyIds: string[];
   /** Clusters of the stories shown, so a later copy of the same wire story can be recognised as sent. */
   clusterIds: string[];

@@ -4,6 +4,7 @@ import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import { zonedFormatter } from '#lib/subscriptions/zoned-time.ts';
 import type { Digest, DigestEntry, DigestSection } from './digest.ts';
 import { escapeHtml, oneLine, safeHttpUrl, shorten } from './html-text.ts';
+import { zoneAbbreviation } from './zone-name.ts';
 
 /** An email ready for a transport: subject, both bodies and the list headers. */
 export interface RenderedEmail {
@@ -24,6 +25,10 @@ export interface RenderContext {
   /** List-Id value: a bare id (`digests.cipherwatch.example`) or a full `Name <id>`. */
   listId: string;
   productName?: string | undefined;
+  /** A signed "not relevant?" link for one story in one topic, when the deployment takes feedback. */
+  feedbackUrlFor?: ((storyId: string, topicId: string) => string) | undefined;
+  /** Base of the web app; with it, "and N more" links to the topic's archive for the digest's window. */
+  publicUrl?: string | undefined;
 }
 
 /** The context cannot produce safe headers or links. */
@@ -85,13 +90,13 @@ const storyTimeFormat = (timeZone: string) =>
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
-    timeZoneName: 'short',
   });
 
 function formatWithZone(iso: string, timeZone: string): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return '';
-  return zonedFormatter('story-time', timeZone, storyTimeFormat).format(ms);
+  // The zone's abbreviation comes from the locale that knows it (AEDT, EST), not always en-GB's.
+  return `${zonedFormatter('story-time', timeZone, storyTimeFormat).format(ms)} ${zoneAbbreviation(ms, timeZone)}`;
 }
 
 function kindOf(digest: Digest, subscriber: Subscriber): DigestKind {
@@ -109,14 +114,25 @@ function listNames(names: readonly string[], max = names.length): string {
   return `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
 }
 
+/** Mail clients cut subjects near here; every subject fits, however many topics a digest covers. */
+export const SUBJECT_MAX = 78;
+
 function subjectFor(digest: Digest, kind: DigestKind, product: string): string {
   const names = digest.sections.map((section) => oneLine(section.topicName));
-  const shown = names.slice(0, SUBJECT_TOPICS);
-  const rest = names.length - shown.length;
-  const topics = rest > 0 ? `${shown.join(', ')} +${rest} more` : shown.join(', ');
   const count = digest.totalStories;
-  if (kind === 'alert') return `${product} alert: ${plural(count, 'new story', 'new stories')} on ${topics}`;
-  return `${product} ${kind}: ${plural(count, 'story', 'stories')} on ${topics}`;
+  const start =
+    kind === 'alert'
+      ? `${product} alert: ${plural(count, 'new story', 'new stories')} on `
+      : `${product} ${kind}: ${plural(count, 'story', 'stories')} on `;
+  // As many topic names as fit, the rest counted; a lone name too long for the line is shortened.
+  for (let shown = Math.min(names.length, SUBJECT_TOPICS); shown >= 1; shown--) {
+    const rest = names.length - shown;
+    const subject = `${start}${names.slice(0, shown).join(', ')}${rest > 0 ? ` +${rest} more` : ''}`;
+    if (subject.length <= SUBJECT_MAX) return subject;
+  }
+  const rest = names.length - 1;
+  const tail = rest > 0 ? ` +${rest} more` : '';
+  return `${start}${shorten(names[0] ?? '', Math.max(8, SUBJECT_MAX - start.length - tail.length))}${tail}`;
 }
 
 function hourLabel(hour: number): string {
@@ -157,7 +173,16 @@ function listIdHeader(listId: string, product: string): string {
 
 function moreLine(section: DigestSection, kind: DigestKind): string {
   const span = kind === 'alert' ? 'in this alert' : kind === 'weekly' ? 'this week' : 'in this period';
-  return `And ${plural(section.moreCount, 'more story', 'more stories')} on ${oneLine(section.topicName)} ${span}.`;
+  return `And ${plural(section.moreCount, 'more story', 'more stories')} on ${oneLine(section.topicName)} ${span}`;
+}
+
+/** The archive page listing every story of the section's topic in the digest's window. */
+function archiveUrl(section: DigestSection, digest: Digest, ctx: RenderContext): string | undefined {
+  if (!ctx.publicUrl || !digest.window) return undefined;
+  const query = new URLSearchParams({ since: digest.window.start, until: digest.window.end });
+  return safeHttpUrl(
+    `${ctx.publicUrl.replace(/\/+$/, '')}/topics/${encodeURIComponent(section.topicId)}?${query}`,
+  );
 }
 
 interface StoryText {
@@ -186,7 +211,7 @@ function storyText(story: Story): StoryText {
   return text;
 }
 
-function entryHtml(entry: DigestEntry, timeZone: string): string {
+function entryHtml(entry: DigestEntry, timeZone: string, feedbackUrl: string | undefined): string {
   const story = storyText(entry.story);
   const title = escapeHtml(story.title);
   const headline = story.link
@@ -207,11 +232,16 @@ function entryHtml(entry: DigestEntry, timeZone: string): string {
     const others = entry.alsoReportedBy.map(oneLine).join(', ');
     parts.push(`<p style="${STYLE.why}">Also reported by ${escapeHtml(others)}</p>`);
   }
+  if (feedbackUrl) {
+    parts.push(
+      `<p style="${STYLE.meta}"><a href="${escapeHtml(feedbackUrl)}" style="${STYLE.link}">Not relevant?</a></p>`,
+    );
+  }
   parts.push('</div>');
   return parts.join('\n');
 }
 
-function entryText(entry: DigestEntry, timeZone: string): string[] {
+function entryText(entry: DigestEntry, timeZone: string, feedbackUrl: string | undefined): string[] {
   const story = storyText(entry.story);
   const lines = [`* ${story.title}`];
   lines.push(
@@ -223,8 +253,14 @@ function entryText(entry: DigestEntry, timeZone: string): string[] {
     lines.push(`  Also reported by ${entry.alsoReportedBy.map(oneLine).join(', ')}`);
   }
   if (story.link) lines.push(`  ${story.link}`);
+  if (feedbackUrl) lines.push(`  Not relevant? ${feedbackUrl}`);
   lines.push('');
   return lines;
+}
+
+function feedbackUrl(ctx: RenderContext, storyId: string, topicId: string): string | undefined {
+  const url = ctx.feedbackUrlFor?.(storyId, topicId);
+  return url === undefined ? undefined : checkedHeaderUrl('feedbackUrl', url, 'http');
 }
 
 /**
@@ -270,12 +306,19 @@ export function renderDigest(digest: Digest, ctx: RenderContext): RenderedEmail 
     html.push(`<h2 style="${STYLE.section}">${escapeHtml(name)}</h2>`);
     text.push(name.toUpperCase(), '='.repeat(Math.min(name.length, 60)), '');
     for (const entry of section.entries) {
-      html.push(entryHtml(entry, timeZone));
-      text.push(...entryText(entry, timeZone));
+      const feedback = feedbackUrl(ctx, entry.story.id, section.topicId);
+      html.push(entryHtml(entry, timeZone, feedback));
+      text.push(...entryText(entry, timeZone, feedback));
     }
     if (section.moreCount > 0) {
-      html.push(`<p style="${STYLE.more}">${escapeHtml(moreLine(section, kind))}</p>`);
-      text.push(moreLine(section, kind), '');
+      const more = moreLine(section, kind);
+      const archive = archiveUrl(section, digest, ctx);
+      html.push(
+        archive
+          ? `<p style="${STYLE.more}">${escapeHtml(more)}: <a href="${escapeHtml(archive)}" style="${STYLE.link}">see them all</a>.</p>`
+          : `<p style="${STYLE.more}">${escapeHtml(more)}.</p>`,
+      );
+      text.push(archive ? `${more}: ${archive}` : `${more}.`, '');
     }
   }
 

@@ -18,7 +18,9 @@ const catalogSchema = z.object({
           .optional(),
       }),
     )
-    .min(1, 'at least one feed'),
+    // An empty list is how a person opts out of the default feeds.
+    .nullish()
+    .transform((feeds) => feeds ?? []),
 });
 
 export type FeedCatalogEntry = z.infer<typeof catalogSchema>['feeds'][number];
@@ -36,7 +38,8 @@ export function loadFeedCatalog(filePath: string = defaultFeedCatalogPath): Feed
   } catch (error) {
     throw new FeedCatalogError(`${filePath}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const parsed = catalogSchema.safeParse(document);
+  // An empty file means no default feeds, like `feeds: []`.
+  const parsed = catalogSchema.safeParse(document ?? { feeds: [] });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     if (!issue?.path.length) {

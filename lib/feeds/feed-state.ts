@@ -15,6 +15,11 @@ export const DEFAULT_POLL_POLICY: PollPolicy = {
   disableAfterDays: 7,
 };
 
+/** The policy for the configured interval (CIPHERWATCH_POLL_INTERVAL_MINUTES); backoff and disabling as usual. */
+export function pollPolicyFor(intervalMinutes: number): PollPolicy {
+  return { ...DEFAULT_POLL_POLICY, intervalMinutes };
+}
+
 /** What polling learnt, reduced to the fields of the feed it changes. */
 export type FeedStateChange = Pick<
   Feed,
@@ -75,7 +80,8 @@ export function afterFailure(
 
   let disabledReason: string | undefined;
   if (failure.gone) {
-    disabledReason = `The server says the feed is gone for good (410 Gone): ${failure.error.message}`;
+    // The error already names the 410; saying it twice helps nobody.
+    disabledReason = `Gone for good: ${failure.error.message}`;
   } else if (failure.permanent && failingForMs >= policy.disableAfterDays * 24 * 3_600_000) {
     disabledReason = `Failing permanently for ${policy.disableAfterDays} days: ${failure.error.message}`;
   }

@@ -15,6 +15,8 @@ export interface FeedStore {
   remove(id: string): Promise<boolean>;
   /** Turns polling on (due now) or off (with the reason); false for an unknown feed. */
   setEnabled(id: string, enabled: boolean, reason: string | undefined, now: Date): Promise<boolean>;
+  /** Makes due now every feed queued for a poll that never happened (a local queue lost with its process). */
+  requeueAbandoned(now: Date): Promise<number>;
   /** Records a poll's outcome: validators, failures, next poll time. */
   recordPoll(id: string, change: FeedStateChange): Promise<void>;
 }

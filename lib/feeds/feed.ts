@@ -29,7 +29,10 @@ export interface Feed {
   createdAt: string;
 }
 
-/** The registry's id for a feed URL: a hash of the URL with its host lower-cased and fragment dropped. */
+/**
+ * The registry's id for a feed URL: a hash of its canonical form (scheme and host lower-cased, fragment
+ * and tracking parameters dropped), so the same feed added twice is recognised.
+ */
 export function feedIdFor(url: string): string {
   return createHash('sha256').update(normalizeFeedUrl(url)).digest('hex').slice(0, 32);
 }
@@ -43,7 +46,22 @@ export function normalizeFeedUrl(url: string): string {
     throw new InvalidFeedUrlError(url, 'credentials in feed URLs would be stored in plain text');
   }
   parsed.hash = '';
-  return parsed.toString();
+  return withoutTracking(parsed).href;
+}
+
+// Parameters that say how a reader arrived at a link, never which feed it is. Story links have their
+// own, longer list in lib/stories; the registry sits before stories on the walk, so it keeps this one.
+const TRACKING_KEY = /^(utm_.*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|yclid|igshid)$/i;
+
+/** The URL without tracking parameters; the remaining ones keep their order and encoding. */
+function withoutTracking(url: URL): URL {
+  if (url.search === '') return url;
+  const kept = url.search
+    .slice(1)
+    .split('&')
+    .filter((pair) => pair !== '' && !TRACKING_KEY.test(pair.split('=', 1)[0] ?? ''));
+  url.search = kept.length === 0 ? '' : `?${kept.join('&')}`;
+  return url;
 }
 
 export class InvalidFeedUrlError extends Error {
@@ -56,6 +74,31 @@ export class InvalidFeedUrlError extends Error {
   }
 }
 
+/** A language tag that is not a well-formed BCP 47 tag for a language the platform knows. */
+export class InvalidLanguageError extends Error {
+  override name = 'InvalidLanguageError';
+  constructor(readonly tag: string) {
+    super(`${JSON.stringify(tag)} is not a language tag; use a BCP 47 tag such as en, de or pt-BR.`);
+  }
+}
+
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+
+/** The canonical BCP 47 form of a feed's language (`EN-gb` → `en-GB`); throws for anything else. */
+export function normalizeLanguageTag(tag: string): string {
+  let canonical: string;
+  try {
+    canonical = Intl.getCanonicalLocales(tag.trim())[0] ?? '';
+  } catch {
+    throw new InvalidLanguageError(tag);
+  }
+  // Well-formed is not enough ("klingon" is): the primary language must be one ICU can name.
+  if (!canonical || languageNames.of(new Intl.Locale(canonical).language) === undefined) {
+    throw new InvalidLanguageError(tag);
+  }
+  return canonical;
+}
+
 /** A new, enabled feed due for its first poll now. */
 export function newFeed(
   input: { url: string; name?: string | undefined; language?: string | undefined },
@@ -66,7 +109,7 @@ export function newFeed(
     id: feedIdFor(url),
     url,
     name: input.name?.trim() || new URL(url).hostname,
-    language: input.language,
+    language: input.language === undefined ? undefined : normalizeLanguageTag(input.language),
     enabled: true,
     nextPollAt: now.toISOString(),
     consecutiveFailures: 0,

@@ -1,7 +1,8 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { enqueueAlerts } from '#lib/alerts/enqueue-alerts.ts';
+import { alertJobs, enqueueAlerts } from '#lib/alerts/enqueue-alerts.ts';
 import type { App } from '#lib/app/create-app.ts';
 import type { MetricsSink } from '#lib/aws/metrics.ts';
+import { type DeliveryOutcome, deliverJob } from '#lib/delivery/deliver.ts';
 import { type PollOutcome, pollFeed } from '#lib/ingest/poll-feed.ts';
 import { summarizePolls } from '#lib/ingest/poll-summary.ts';
 import { parseMessage, pollFeedJobSchema } from '#lib/jobs/messages.ts';
@@ -11,11 +12,30 @@ import { processSqsBatch } from './sqs-batch.ts';
 /** Who else wants a batch's outcomes: the local runner's round summaries. */
 export type OutcomeObserver<T> = (outcomes: readonly T[]) => void;
 
+/** One instant alert sent (or not) straight away by a handler told to deliver rather than queue. */
+export interface AlertDelivery {
+  subscriberId: string;
+  outcome: DeliveryOutcome | { status: 'failed'; error: unknown };
+}
+
+export interface PollFeedsHandlerOptions {
+  /**
+   * Delivers the batch's instant alerts now, through the same delivery path the digests queue drives
+   * (claim, send, ledger), and reports each, instead of queueing them: `poll --all` runs its round
+   * itself, so it can say what it sent even while a running `cipherwatch start` consumes the queue.
+   */
+  deliverAlertsNow?: (deliveries: AlertDelivery[]) => void;
+}
+
 /**
  * SQS poll-feeds: each feed refreshed on its own (a failing feed reports only itself), then one round of
  * instant alerts for every story the batch stored for the first time.
  */
-export function createPollFeedsHandler(app: App, observe?: OutcomeObserver<PollOutcome>) {
+export function createPollFeedsHandler(
+  app: App,
+  observe?: OutcomeObserver<PollOutcome>,
+  options: PollFeedsHandlerOptions = {},
+) {
   const { log, metrics } = app;
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     if (context) log.addContext?.(context);
@@ -24,12 +44,15 @@ export function createPollFeedsHandler(app: App, observe?: OutcomeObserver<PollO
       const outcome = await pollFeed(job.feedId, {
         ...app,
         allowPrivateNetworks: app.config.allowPrivateNetworks,
+        pollIntervalMinutes: app.config.pollIntervalMinutes,
       });
       logOutcome(outcome, log);
       return outcome;
     });
     const created = outcomes.flatMap((outcome) => (outcome.status === 'updated' ? outcome.created : []));
-    if (created.length > 0) {
+    if (created.length > 0 && options.deliverAlertsNow) {
+      options.deliverAlertsNow(await deliverAlerts(app, created));
+    } else if (created.length > 0) {
       // The stories are stored whatever happens here; a lost alert must not send the feeds round again.
       await enqueueAlerts({
         stories: created,
@@ -42,6 +65,24 @@ export function createPollFeedsHandler(app: App, observe?: OutcomeObserver<PollO
     observe?.(outcomes);
     return response;
   };
+}
+
+/** Sends a batch's instant alerts one by one; one failure never stops the rest. */
+async function deliverAlerts(
+  app: App,
+  stories: Extract<PollOutcome, { status: 'updated' }>['created'],
+): Promise<AlertDelivery[]> {
+  const jobs = await alertJobs({ stories, topics: app.classifier.pack.topics, subscribers: app.subscribers });
+  const deliveries: AlertDelivery[] = [];
+  for (const job of jobs) {
+    try {
+      deliveries.push({ subscriberId: job.subscriberId, outcome: await deliverJob(job, app.delivery) });
+    } catch (error) {
+      app.log.error('Could not send an instant alert', { subscriberId: job.subscriberId, error });
+      deliveries.push({ subscriberId: job.subscriberId, outcome: { status: 'failed', error } });
+    }
+  }
+  return deliveries;
 }
 
 function countPolls(outcomes: readonly PollOutcome[], metrics: MetricsSink): void {

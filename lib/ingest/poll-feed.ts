@@ -1,6 +1,6 @@
 import type { Classifier } from '#lib/classify/classifier.ts';
 import type { Feed } from '#lib/feeds/feed.ts';
-import { afterFailure, afterSuccess, DEFAULT_POLL_POLICY, type PollPolicy } from '#lib/feeds/feed-state.ts';
+import { afterFailure, afterSuccess, type PollPolicy, pollPolicyFor } from '#lib/feeds/feed-state.ts';
 import type { FeedStore } from '#lib/feeds/feed-store.ts';
 import { FeedError, FeedGoneError, RateLimitedError } from '#lib/reader/errors.ts';
 import { type FetchFeedOptions, type FetchResult, fetchFeed } from '#lib/reader/fetch.ts';
@@ -14,6 +14,9 @@ export interface PollDependencies {
   stories: StoryStore;
   classifier: Classifier;
   allowPrivateNetworks: boolean;
+  /** Required so the configured interval (CIPHERWATCH_POLL_INTERVAL_MINUTES) schedules every next poll. */
+  pollIntervalMinutes: number;
+  /** Backoff and disabling rules; the defaults around `pollIntervalMinutes` unless given (tests). */
   policy?: PollPolicy;
   now?: () => Date;
   /** The network fetch; tests may inject a resolver through `fetchOptions`. */
@@ -37,7 +40,7 @@ const CLUSTER_LOOKBACK_MS = 48 * 3_600_000;
  */
 export async function pollFeed(feedId: string, deps: PollDependencies): Promise<PollOutcome> {
   const now = deps.now?.() ?? new Date();
-  const policy = deps.policy ?? DEFAULT_POLL_POLICY;
+  const policy = deps.policy ?? pollPolicyFor(deps.pollIntervalMinutes);
   const feed = await deps.feeds.get(feedId);
   if (!feed) return { status: 'skipped', feedId, reason: 'the feed was removed' };
   if (!feed.enabled)

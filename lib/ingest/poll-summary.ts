@@ -1,4 +1,25 @@
+import { FeedFetchError } from '#lib/reader/errors.ts';
 import type { PollOutcome } from './poll-feed.ts';
+
+/** System error codes that mean the host could not be found or connected to at all. */
+const UNREACHABLE_CODES = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ETIMEDOUT',
+]);
+
+/** True when a feed failed before any server answered: DNS or the connection itself. */
+export function isUnreachable(error: unknown): boolean {
+  if (!(error instanceof FeedFetchError) || error.status !== undefined) return false;
+  const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
+  return code !== undefined && UNREACHABLE_CODES.has(code);
+}
 
 /** Counts of one poll round: the summary line, `poll --all`, and the metrics alarms watch. */
 export interface PollSummary {
@@ -6,6 +27,8 @@ export interface PollSummary {
   updated: number;
   notModified: number;
   failed: number;
+  /** Failed before any server answered (DNS, refused or dropped connections). */
+  unreachable: number;
   skipped: number;
   newStories: number;
   relevant: number;
@@ -19,6 +42,7 @@ export function summarizePolls(outcomes: readonly PollOutcome[]): PollSummary {
     updated: 0,
     notModified: 0,
     failed: 0,
+    unreachable: 0,
     skipped: 0,
     newStories: 0,
     relevant: 0,
@@ -42,6 +66,7 @@ export function summarizePolls(outcomes: readonly PollOutcome[]): PollSummary {
         break;
       case 'failed':
         summary.failed++;
+        if (isUnreachable(outcome.error)) summary.unreachable++;
         summary.failures.push({
           feed: outcome.feed.name,
           error: `${outcome.error.name}: ${outcome.error.message}`,

@@ -24,6 +24,8 @@ export interface LocalPipeline {
   takePolls(): PollOutcome[];
   /** Delivery outcomes (digests and alerts) since the last call, which clears them. */
   takeDeliveries(): DeliveryOutcome[];
+  /** The default feeds this start added to a new registry (undefined when it added none). */
+  seeded: { added: number; file: string } | undefined;
   /** How many outcomes are waiting to be taken. */
   pending(): { polls: number; deliveries: number };
   stop(): Promise<void>;
@@ -35,7 +37,10 @@ export interface LocalPipeline {
  * `start`, explicit rounds for `demo` and `poll --all`).
  */
 export interface LocalPipelineOptions extends LocalStackOptions {
-  /** Add config/feeds.yaml to the registry on a data folder's first start (default true). */
+  /**
+   * Add config/feeds.yaml (or CIPHERWATCH_FEEDS_FILE) to the registry on a data folder's first start
+   * (default true); false also records that the defaults were declined, so they never arrive later.
+   */
   seed?: boolean;
   /** Called after each poll batch, for progress bars. */
   onPollBatch?: (outcomes: readonly PollOutcome[]) => void;
@@ -49,8 +54,16 @@ export async function startLocalPipeline(
 ): Promise<LocalPipeline> {
   const stack = await startLocalStack({ aws: config.aws, ...options });
   const app = createApp(stack.configure(config), options.overrides);
+  let seeded: LocalPipeline['seeded'];
   try {
-    if (options.seed !== false && options.dataDir) await seedOnFirstStart(app, options.dataDir);
+    if (options.dataDir) seeded = await seedOnFirstStart(app, options.dataDir, options.seed !== false);
+    if (stack.ownsEmulators) {
+      // This process holds the data folder alone, with queues that start empty: polls queued before
+      // a stop were lost with them, and any digest claim still open belongs to a sender that is gone.
+      const startedAt = new Date();
+      await app.feeds.requeueAbandoned(startedAt);
+      app.delivery.claimsAbandonedBefore = startedAt;
+    }
   } catch (error) {
     app.close();
     await stack.stop();
@@ -88,6 +101,7 @@ export async function startLocalPipeline(
     app,
     pollConsumer,
     digestConsumer,
+    seeded,
     takePolls() {
       const taken = polls;
       polls = [];
@@ -111,12 +125,25 @@ export async function startLocalPipeline(
 
 /**
  * Adds the default feeds (config/feeds.yaml, or CIPHERWATCH_FEEDS_FILE) to the registry once per data
- * folder, so feeds a person removed stay removed.
+ * folder, and only to an empty registry: feeds a person removed stay removed, and a folder where someone
+ * added their own feeds first (or declined the defaults) never receives them uninvited.
  */
-async function seedOnFirstStart({ config, feeds }: App, dataDir: string): Promise<void> {
+async function seedOnFirstStart(
+  { config, feeds }: App,
+  dataDir: string,
+  wanted: boolean,
+): Promise<{ added: number; file: string } | undefined> {
   const marker = path.join(dataDir, 'feeds-seeded');
-  if (existsSync(marker)) return;
+  if (existsSync(marker)) return undefined;
   const file = config.feedsFile ?? defaultFeedCatalogPath;
-  const added = await seedFeeds(feeds, loadFeedCatalog(file), new Date());
-  await writeFile(marker, `${new Date().toISOString()} added ${added} feeds from ${file}\n`);
+  const catalog = wanted ? loadFeedCatalog(file) : [];
+  const empty = (await feeds.list()).length === 0;
+  const added = wanted && empty ? await seedFeeds(feeds, catalog, new Date()) : 0;
+  const why = !wanted
+    ? 'declined the default feeds'
+    : empty
+      ? `added ${added} feeds from ${file}`
+      : 'the registry already had feeds';
+  await writeFile(marker, `${new Date().toISOString()} ${why}\n`);
+  return added > 0 ? { added, file } : undefined;
 }

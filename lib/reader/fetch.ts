@@ -283,9 +283,20 @@ function networkError(
   if (error instanceof FeedError) return error;
   if (signal.aborted) return new FeedTimeoutError(feedUrl, timeoutMs);
   const code = (error as NodeJS.ErrnoException).code;
-  const detail = code ? `${code} (${error.message})` : error.message;
+  // Node's messages repeat the code and host ("getaddrinfo ENOTFOUND host"); say the cause once, plainly.
+  const detail = code ? `${NETWORK_CAUSES[code] ?? error.message} (${code})` : error.message;
   return new FeedFetchError(`Could not fetch from ${target.host}: ${detail}`, feedUrl, { cause: error });
 }
+
+const NETWORK_CAUSES: Record<string, string> = {
+  ENOTFOUND: 'the host name was not found',
+  EAI_AGAIN: 'the host name could not be looked up',
+  ECONNREFUSED: 'the connection was refused',
+  ECONNRESET: 'the connection was reset',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  ETIMEDOUT: 'the connection timed out',
+};
 
 function header(response: IncomingMessage, name: string): string | undefined {
   const value = response.headers[name];

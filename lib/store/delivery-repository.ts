@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   ClaimOutcome,
   DeliveryLedger,
@@ -65,11 +65,22 @@ export class DeliveryRepository implements DeliveryLedgerStore {
     return parseLedger(result.Item);
   }
 
+  /** Deletes everything recorded about sending to a subscriber, for erasure. */
+  async forget(subscriberId: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.table, Key: ledgerKey(subscriberId) }));
+  }
+
   /**
    * Claims a window for sending. A claim left 'sending' past its lease belongs to a sender that died
    * mid-way, and may be taken over; a 'sent' window never is.
    */
-  async claim(subscriberId: string, windowKey: string, now: Date, leaseMs: number): Promise<ClaimOutcome> {
+  async claim(
+    subscriberId: string,
+    windowKey: string,
+    now: Date,
+    leaseMs: number,
+    abandonedBefore?: Date,
+  ): Promise<ClaimOutcome> {
     const record: WindowRecord = {
       status: 'sending',
       at: now.toISOString(),
@@ -82,12 +93,18 @@ export class DeliveryRepository implements DeliveryLedgerStore {
           Key: ledgerKey(subscriberId),
           UpdateExpression: 'SET #window = :claim, expiresAt = :expires',
           ConditionExpression:
-            'attribute_not_exists(#window) OR (#window.#status = :sending AND #window.leaseUntil < :now)',
-          ExpressionAttributeNames: { '#window': `${WINDOW_PREFIX}${windowKey}`, '#status': 'status' },
+            'attribute_not_exists(#window) OR (#window.#status = :sending AND ' +
+            '(#window.leaseUntil < :now OR #window.#at < :abandoned))',
+          ExpressionAttributeNames: {
+            '#window': `${WINDOW_PREFIX}${windowKey}`,
+            '#status': 'status',
+            '#at': 'at',
+          },
           ExpressionAttributeValues: {
             ':claim': record,
             ':sending': 'sending',
             ':now': now.toISOString(),
+            ':abandoned': (abandonedBefore ?? new Date(0)).toISOString(),
             ':expires': expiry(now),
           },
         }),

@@ -14,7 +14,12 @@ import { queryAll, scanAll } from './paging.ts';
 /** Only enabled feeds carry this partition of the sparse `byNextPoll` index. */
 const POLL_BUCKET = 'enabled';
 
-type FeedItem = Feed & { pollBucket?: string; pollSlot?: string };
+type FeedItem = Feed & {
+  pollBucket?: string;
+  pollSlot?: string;
+  /** When the scheduler queued the feed; cleared by the poll that follows. */
+  queuedAt?: string;
+};
 
 /** The index sort key: the next poll time, made unique by the feed id. */
 const pollSlot = (nextPollAt: string, id: string) => `${nextPollAt}#${id}`;
@@ -77,7 +82,7 @@ export class FeedRepository implements FeedStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { id },
-          UpdateExpression: 'SET nextPollAt = :until, pollSlot = :slot',
+          UpdateExpression: 'SET nextPollAt = :until, pollSlot = :slot, queuedAt = :now',
           ConditionExpression: 'attribute_exists(id) AND nextPollAt <= :now',
           ExpressionAttributeValues: {
             ':until': until.toISOString(),
@@ -87,6 +92,36 @@ export class FeedRepository implements FeedStore {
         }),
       ),
     );
+  }
+
+  /**
+   * Makes due now every feed queued for a poll that never happened: for a local queue that lived in
+   * memory and died with its process, so no feed waits out its lease after a restart.
+   */
+  async requeueAbandoned(now: Date): Promise<number> {
+    const abandoned = (await scanAll<FeedItem>(this.client, this.table)).filter(
+      (item) => item.queuedAt !== undefined && item.enabled,
+    );
+    await Promise.all(
+      abandoned.map((item) =>
+        conditionally(
+          this.client.send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: { id: item.id },
+              UpdateExpression: 'SET nextPollAt = :now, pollSlot = :slot REMOVE queuedAt',
+              ConditionExpression: 'queuedAt = :queued',
+              ExpressionAttributeValues: {
+                ':now': now.toISOString(),
+                ':slot': pollSlot(now.toISOString(), item.id),
+                ':queued': item.queuedAt,
+              },
+            }),
+          ),
+        ),
+      ),
+    );
+    return abandoned.length;
   }
 
   async remove(id: string): Promise<boolean> {
@@ -149,6 +184,8 @@ export class FeedRepository implements FeedStore {
         values[`:${field}`] = value;
       }
     }
+    names['#queuedAt'] = 'queuedAt';
+    remove.push('#queuedAt');
     const clauses = [
       set.length ? `SET ${set.join(', ')}` : '',
       remove.length ? `REMOVE ${remove.join(', ')}` : '',
@@ -175,6 +212,6 @@ function toItem(feed: Feed): FeedItem {
 }
 
 function fromItem(item: FeedItem): Feed {
-  const { pollBucket: _bucket, pollSlot: _slot, ...feed } = item;
+  const { pollBucket: _bucket, pollSlot: _slot, queuedAt: _queued, ...feed } = item;
   return feed;
 }

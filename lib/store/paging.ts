@@ -3,14 +3,24 @@ import {
   QueryCommand,
   type QueryCommandInput,
   ScanCommand,
+  type ScanCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 
-/** Every item of a small table, page by page: for operators' lists, never for a hot path. */
-export async function scanAll<T>(client: DynamoDBDocumentClient, table: string): Promise<T[]> {
+/**
+ * Every item of a table (those matching `filter`, when given), page by page: for operators' lists,
+ * never for a hot path.
+ */
+export async function scanAll<T>(
+  client: DynamoDBDocumentClient,
+  table: string,
+  filter: Pick<ScanCommandInput, 'FilterExpression' | 'ExpressionAttributeValues'> = {},
+): Promise<T[]> {
   const items: T[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+    const page = await client.send(
+      new ScanCommand({ TableName: table, ExclusiveStartKey: start, ...filter }),
+    );
     items.push(...((page.Items ?? []) as T[]));
     start = page.LastEvaluatedKey;
   } while (start);

@@ -6,7 +6,7 @@ import type { Story, StorySource } from '#lib/stories/story.ts';
 import type { SaveResult, StoryStore, TopicIndexEntry } from '#lib/stories/story-store.ts';
 import { batchGet, batchWrite } from './batch.ts';
 import { conditionally } from './conditional.ts';
-import { queryAll } from './paging.ts';
+import { queryAll, scanAll } from './paging.ts';
 
 const STORY_TTL_DAYS = 365;
 const INDEX_TTL_DAYS = 90;
@@ -17,6 +17,7 @@ const guidKey = (guid: string) => ({ pk: `GUID#${guid}`, sk: 'GUID' });
 const topicPartition = (topic: string, day: string) => `TOPIC#${topic}#${day}`;
 const epochSeconds = (from: string, days: number) => Math.floor((Date.parse(from) + days * DAY_MS) / 1000);
 
+type IndexItem = TopicIndexEntry & { pk: string; sk: string; expiresAt?: number };
 type StoryItem = Story & {
   pk: string;
   sk: string;
@@ -87,9 +88,73 @@ export class StoryRepository implements StoryStore {
   }
 
   /** Full stories by id (missing ids are skipped). */
+  /** Stories first seen since a time, for `cipherwatch stories list`: a scan, never on a delivery path. */
+  listFirstSeenSince(since: Date): Promise<Story[]> {
+    return this.scanStories('firstSeenAt >= :value', since.toISOString());
+  }
+
+  /** Stories whose id starts with a prefix, for `cipherwatch stories show` given a short id. */
+  findByIdPrefix(prefix: string): Promise<Story[]> {
+    return this.scanStories('begins_with(id, :value)', prefix);
+  }
+
+  private async scanStories(condition: string, value: string): Promise<Story[]> {
+    const items = await scanAll<StoryItem>(this.client, this.table, {
+      FilterExpression: `sk = :story AND ${condition}`,
+      ExpressionAttributeValues: { ':story': 'STORY', ':value': value },
+    });
+    return items.map(toStory);
+  }
+
   async getMany(ids: readonly string[]): Promise<Story[]> {
     const items = await batchGet<StoryItem>(this.client, this.table, [...new Set(ids)].map(storyKey));
     return items.map(toStory);
+  }
+
+  async get(id: string): Promise<Story | undefined> {
+    return (await this.getMany([id]))[0];
+  }
+
+  /**
+   * A page of a topic's index, newest first, first seen in [since, until). `before` continues after
+   * the last entry of the previous page (its `cursor`); `cursor` is set when more may follow.
+   */
+  async topicPage(
+    topic: string,
+    range: { since: Date; until: Date; limit: number; before?: string | undefined },
+  ): Promise<{ entries: TopicIndexEntry[]; cursor: string | undefined }> {
+    const upper = range.before ?? `${new Date(range.until.getTime() - 1).toISOString()}~`;
+    const lastDay = new Date(Math.min(range.until.getTime() - 1, Date.parse(upper.slice(0, 24))));
+    const days = daysBetween(range.since, new Date(lastDay.getTime() + 1)).reverse();
+    const entries: IndexItem[] = [];
+    // A week of days at a time: few round trips for busy topics, no long serial walk for quiet ones.
+    for (let i = 0; i < days.length && entries.length <= range.limit; i += 7) {
+      const week = await Promise.all(
+        days.slice(i, i + 7).map((day) =>
+          queryAll<IndexItem>(
+            this.client,
+            {
+              TableName: this.table,
+              KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+              ExpressionAttributeValues: {
+                ':pk': topicPartition(topic, day),
+                ':from': range.since.toISOString(),
+                ':to': upper,
+              },
+              ScanIndexForward: false,
+            },
+            range.limit + 2,
+          ),
+        ),
+      );
+      for (const items of week) entries.push(...items.filter((item) => item.sk !== range.before));
+    }
+    const page = entries.slice(0, range.limit);
+    const last = page.at(-1);
+    return {
+      entries: page.map(({ sk: _sk, pk: _pk, expiresAt: _e, ...entry }) => entry),
+      cursor: entries.length > range.limit && last ? last.sk : undefined,
+    };
   }
 
   /** Index entries for a topic first seen in [start, end): one query per UTC day the window touches. */

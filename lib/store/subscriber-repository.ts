@@ -12,6 +12,8 @@ import { queryAll, scanAll } from './paging.ts';
 
 type ScheduleBucket = 'scheduled' | 'instant';
 type SubscriberItem = Subscriber & {
+  /** Epoch seconds; only pending sign-ups carry it, so unconfirmed addresses expire. */
+  expiresAt?: number;
   scheduleBucket?: ScheduleBucket;
   nextDigestAt?: string;
   digestSlot?: string;
@@ -38,6 +40,28 @@ export class SubscriberRepository implements SubscriberStore {
           TableName: this.table,
           Item: toItem(subscriber, nextDigestAt),
           ConditionExpression: 'attribute_not_exists(id)',
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Writes a subscriber's whole record (sign-up, confirm, settings, pause, unsubscribe), placed in the
+   * schedule index when active. `expiresAt` (epoch seconds) makes the item expire, for pending sign-ups;
+   * `mustExist` refuses to create one (an operator's update of someone not subscribed). False when refused.
+   */
+  replace(
+    subscriber: Subscriber,
+    nextDigestAt: string | undefined,
+    options: { expiresAt?: number; mustExist?: boolean } = {},
+  ): Promise<boolean> {
+    const item = toItem(subscriber, nextDigestAt);
+    return conditionally(
+      this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: options.expiresAt === undefined ? item : { ...item, expiresAt: options.expiresAt },
+          ...(options.mustExist ? { ConditionExpression: 'attribute_exists(id)' } : {}),
         }),
       ),
     );
@@ -128,6 +152,12 @@ function toItem(subscriber: Subscriber, nextDigestAt: string | undefined): Subsc
 
 /** A stored subscriber item without its index attributes. */
 export function subscriberFromItem(item: SubscriberItem): Subscriber {
-  const { scheduleBucket: _bucket, nextDigestAt: _next, digestSlot: _slot, ...subscriber } = item;
+  const {
+    scheduleBucket: _bucket,
+    nextDigestAt: _next,
+    digestSlot: _slot,
+    expiresAt: _expires,
+    ...subscriber
+  } = item;
   return subscriber;
 }

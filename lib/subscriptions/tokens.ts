@@ -1,13 +1,20 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export const TOKEN_PURPOSES = ['unsubscribe', 'manage', 'confirm'] as const;
+export const TOKEN_PURPOSES = ['unsubscribe', 'manage', 'confirm', 'feedback'] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
+
+/** Confirmation links work this long: as long as an unconfirmed sign-up is kept. */
+export const CONFIRM_TOKEN_TTL_MS = 7 * 86_400_000;
+/** Purposes whose links must carry an expiry; one without is refused. */
+const MUST_EXPIRE: ReadonlySet<TokenPurpose> = new Set(['confirm']);
 
 /** What a signed link token says: who, for what, and until when (ISO UTC; absent = no expiry). */
 export interface TokenPayload {
   subscriberId: string;
   purpose: TokenPurpose;
   expiresAt?: string | undefined;
+  /** What the link is about beyond the subscriber, e.g. `<storyId>#<topicId>` for feedback links. */
+  subject?: string | undefined;
 }
 
 /** What `signToken` accepts: a payload whose expiry may also be given as a Date. */
@@ -15,6 +22,7 @@ export interface TokenClaims {
   subscriberId: string;
   purpose: TokenPurpose;
   expiresAt?: Date | string | undefined;
+  subject?: string | undefined;
 }
 
 export type InvalidTokenReason = 'malformed' | 'bad-signature' | 'wrong-purpose' | 'expired';
@@ -40,6 +48,8 @@ interface WirePayload {
   s: string;
   p: TokenPurpose;
   e?: number;
+  /** Subject; absent in tokens that name only a subscriber (all tokens before feedback links). */
+  r?: string;
 }
 
 function checkSecret(secret: string): void {
@@ -59,6 +69,7 @@ export function signToken(claims: TokenClaims, secret: string): string {
   if (!TOKEN_PURPOSES.includes(claims.purpose))
     throw new TypeError(`unknown token purpose "${claims.purpose}"`);
   const wire: WirePayload = { s: claims.subscriberId, p: claims.purpose };
+  if (claims.subject !== undefined) wire.r = claims.subject;
   if (claims.expiresAt !== undefined) {
     const expiresMs = new Date(claims.expiresAt).getTime();
     if (Number.isNaN(expiresMs)) throw new TypeError(`invalid token expiry "${String(claims.expiresAt)}"`);
@@ -76,14 +87,15 @@ function decodeWire(encoded: string): WirePayload {
     throw new InvalidTokenError('malformed');
   }
   if (typeof value !== 'object' || value === null) throw new InvalidTokenError('malformed');
-  const { s, p, e } = value as Record<string, unknown>;
+  const { s, p, e, r } = value as Record<string, unknown>;
   if (typeof s !== 'string' || s.length === 0) throw new InvalidTokenError('malformed');
   if (typeof p !== 'string' || !(TOKEN_PURPOSES as readonly string[]).includes(p)) {
     throw new InvalidTokenError('malformed');
   }
   if (e !== undefined && (typeof e !== 'number' || !Number.isFinite(e)))
     throw new InvalidTokenError('malformed');
-  return { s, p: p as TokenPurpose, ...(e === undefined ? {} : { e }) };
+  if (r !== undefined && (typeof r !== 'string' || r.length === 0)) throw new InvalidTokenError('malformed');
+  return { s, p: p as TokenPurpose, ...(e === undefined ? {} : { e }), ...(r === undefined ? {} : { r }) };
 }
 
 /**
@@ -116,10 +128,12 @@ export function verifyToken(
   }
   const wire = decodeWire(encoded);
   if (wire.p !== purpose) throw new InvalidTokenError('wrong-purpose');
+  if (wire.e === undefined && MUST_EXPIRE.has(purpose)) throw new InvalidTokenError('malformed');
   if (wire.e !== undefined && now.getTime() >= wire.e * 1000) throw new InvalidTokenError('expired');
   return {
     subscriberId: wire.s,
     purpose: wire.p,
     ...(wire.e === undefined ? {} : { expiresAt: new Date(wire.e * 1000).toISOString() }),
+    ...(wire.r === undefined ? {} : { subject: wire.r }),
   };
 }

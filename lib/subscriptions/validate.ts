@@ -89,7 +89,12 @@ export function parseSubscriberInput(
   const parsed = result.data;
   const known = knownTopicIds instanceof Set ? knownTopicIds : new Set(knownTopicIds);
   const unknownTopic = parsed.topics.find((topic) => !known.has(topic));
-  if (unknownTopic !== undefined) throw new SubscriberInputError('topics', `unknown topic "${unknownTopic}"`);
+  if (unknownTopic !== undefined) {
+    throw new SubscriberInputError(
+      'topics',
+      `unknown topic "${unknownTopic}" (choose from ${[...known].join(', ')})`,
+    );
+  }
 
   const filters = compactFilters(parsed.filters);
   return {

@@ -1,9 +1,10 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startCli } from '../helpers/cli-process.ts';
 import { type FeedServer, startFeedServer } from '../helpers/feed-server.ts';
 import { hoursAgo, rss2 } from '../helpers/sample-feeds.ts';
 
@@ -39,6 +40,7 @@ describe('cipherwatch start', () => {
       HOME: process.env.HOME,
       CIPHERWATCH_FEEDS_FILE: feedsFile,
       CIPHERWATCH_ALLOW_PRIVATE_NETWORKS: 'true',
+      CIPHERWATCH_PORT: String(await freePort()),
     };
   });
 
@@ -47,26 +49,32 @@ describe('cipherwatch start', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  // Five CLI processes start one after another here; a busy 2-core machine needs more than the default.
   it('starts, polls, stops cleanly on SIGINT and keeps its data across a restart', async () => {
     const first = startCli(['start', '--data-dir', dataDir], env);
     await first.waitFor(/Cipherwatch is running/);
+    const [, webUrl] = await first.waitFor(/ {2}web {7}(http:\/\/localhost:\d+)\n/);
+    expect(webUrl).toBe(`http://localhost:${env.CIPHERWATCH_PORT}`);
+    const home = await fetch(`http://127.0.0.1:${env.CIPHERWATCH_PORT}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('<title>Policy news digests · Cipherwatch</title>');
     await first.waitFor(/poll round\s+1 feed: 1 updated/);
 
     const added = await run(
       process.execPath,
-      [
-        cli,
-        'feeds',
-        'add',
-        'https://example.org/added.xml',
-        '--name',
-        'Added While Running',
-        '--data-dir',
-        dataDir,
-      ],
+      [cli, 'feeds', 'add', server.url('/added.xml'), '--name', 'Added While Running', '--data-dir', dataDir],
       { env },
     );
     expect(added.stdout).toMatch(/Added Added While Running/);
+
+    // poll --all while start runs: the round is run by poll --all itself, so every feed is counted.
+    const round = await run(process.execPath, [cli, 'poll', '--all', '--data-dir', dataDir], { env }).catch(
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(round.stdout).toMatch(/^2 feeds: 1 updated, 0 not modified, 1 failed/);
+    expect(round.stdout).toMatch(
+      /failed {2}Added While Running: FeedFetchError: The server answered 404 Not Found/,
+    );
 
     const second = await run(process.execPath, [cli, 'start', '--data-dir', dataDir], { env }).catch(
       (error: { code: number; stderr: string }) => error,
@@ -83,7 +91,7 @@ describe('cipherwatch start', () => {
     const feeds = JSON.parse(listed.stdout) as { name: string; lastSuccessAt?: string }[];
     expect(feeds.map((feed) => feed.name).sort()).toEqual(['Added While Running', 'Local Desk']);
     expect(feeds.find((feed) => feed.name === 'Local Desk')?.lastSuccessAt).toBeDefined();
-  });
+  }, 90_000);
 
   it('refuses a wrong configuration value with one line naming the variable', async () => {
     const result = await run(process.execPath, [cli, 'start', '--data-dir', dataDir], {
@@ -96,31 +104,3 @@ describe('cipherwatch start', () => {
     );
   });
 });
-
-function startCli(args: string[], env: NodeJS.ProcessEnv) {
-  const child: ChildProcess = spawn(process.execPath, [cli, ...args], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exitCode = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    process: child,
-    exitCode,
-    async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
-      const deadline = Date.now() + timeoutMs;
-      while (!pattern.test(output)) {
-        if (Date.now() > deadline || child.exitCode !== null) {
-          throw new Error(`Waited for ${pattern} but the CLI printed:\n${output}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    },
-  };
-}

@@ -214,7 +214,7 @@ describe('feed ingestion through the queues', () => {
     expect(stored).toMatchObject({ enabled: false });
     expect(stored?.disabledReason).toMatch(/410/);
     const { stdout } = await runCli(['feeds', 'list'], lambdaEnvironment(stack));
-    expect(stdout).toMatch(/Gone Gazette\s+disabled.*410/);
+    expect(stdout).toMatch(/Gone Gazette.*disabled.*\n\s+↳ .*410/);
   });
 
   it('recovers when the server does', async () => {

@@ -41,7 +41,10 @@ export function registerClassifyCommand(program: Command): void {
     .command('classify')
     .description('classify stories from JSON Lines ({"id","title","summary"}); one JSON line out per story')
     .option('--input <file>', 'read stories from this file instead of standard input')
-    .option('--topics <file>', 'topic pack to use instead of config/topics.yaml')
+    .option(
+      '--topics <file>',
+      'topic pack to use instead of config/topics.yaml (with the classifier-model.json beside it, if there is one)',
+    )
     .action(async (options: { input?: string; topics?: string }) => {
       // Errors go up to main, which prints them as one line.
       const classifier = createClassifier(loadTopicPack(options.topics));

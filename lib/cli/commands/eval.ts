@@ -1,7 +1,13 @@
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { type Classifier, createClassifier } from '#lib/classify/classifier.ts';
-import { type EvaluationReport, evaluate, type Metrics, type Mistake } from '#lib/classify/evaluate.ts';
+import {
+  type EvaluationReport,
+  evaluate,
+  type Metrics,
+  type Mistake,
+  noTopic,
+} from '#lib/classify/evaluate.ts';
 import { readJsonLines } from '#lib/classify/json-lines.ts';
 import { describeSchemaError, type LabelledItem, labelledItemSchema } from '#lib/classify/labelled-item.ts';
 import { loadTopicPack } from '#lib/classify/topic-pack.ts';
@@ -32,57 +38,206 @@ export async function runEval(
   return { report: evaluate(items, classifier), skipped };
 }
 
-const fixed = (value: number) => value.toFixed(2);
+/** A labelled file that gave nothing to score: a perfect score over no items would be a lie. */
+export class NothingToScoreError extends Error {
+  override name = 'NothingToScoreError';
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`${file}: no item could be scored (${detail}); expected JSON Lines with "id", "title", "labels"`);
+  }
+}
 
-function metricsRow(label: string, metrics: Metrics): string {
-  const cells = [fixed(metrics.precision), fixed(metrics.recall), fixed(metrics.f1), String(metrics.support)];
-  return `${label.padEnd(22)}${cells.map((cell) => cell.padStart(10)).join('')}`;
+/** Fails when a report scored nothing, saying what the file held instead. */
+export function assertScorable(
+  file: string,
+  report: EvaluationReport,
+  skipped: readonly SkippedLine[],
+): void {
+  if (report.scored > 0) return;
+  const parts: string[] = [];
+  if (skipped.length > 0) {
+    const first = skipped[0] as SkippedLine;
+    parts.push(
+      `${skipped.length} unreadable line${skipped.length === 1 ? '' : 's'}, first: line ${first.line}: ${first.error}`,
+    );
+  }
+  if (report.skippedUncertain > 0) parts.push(`${report.skippedUncertain} marked uncertain`);
+  throw new NothingToScoreError(file, parts.length > 0 ? parts.join('; ') : 'the file is empty');
+}
+
+const fixed = (value: number) => value.toFixed(2);
+const signed = (value: number) => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(2)}`;
+
+/** One evaluated file, named as the person typed it. */
+export interface NamedReport {
+  name: string;
+  report: EvaluationReport;
+  skipped: readonly SkippedLine[];
+}
+
+const labelWidth = 22;
+const cellWidth = 8;
+function metricCells(metrics: Metrics | undefined): string[] {
+  if (!metrics) return ['', '', '', ''];
+  // With nothing to find, recall and F1 are undefined, and precision is only defined if something was flagged.
+  if (metrics.support === 0) {
+    const flagged = metrics.falsePositives > 0;
+    return [flagged ? fixed(metrics.precision) : '—', '—', '—', '0'];
+  }
+  return [fixed(metrics.precision), fixed(metrics.recall), fixed(metrics.f1), String(metrics.support)];
+}
+
+function row(label: string, perFile: (Metrics | undefined)[]): string {
+  const cells = perFile.flatMap(metricCells).map((cell) => cell.padStart(cellWidth));
+  const [first] = perFile;
+  // The gap is each later file's F1 against the first: how much is lost off the set tuned on.
+  const gaps =
+    perFile.length > 1
+      ? perFile
+          .slice(1)
+          // F1 is undefined where a file has nothing to find, so there is no gap to show.
+          .map((metrics) =>
+            (first?.support && metrics?.support ? signed(metrics.f1 - first.f1) : '').padStart(cellWidth + 2),
+          )
+      : [];
+  return `${label.padEnd(labelWidth)}${cells.join('')}${gaps.join('')}`.trimEnd();
 }
 
 function mistakeLines(mistake: Mistake): string[] {
   const head = `  [${mistake.topic}] ${fixed(mistake.score)} (threshold ${fixed(mistake.threshold)})  ${mistake.title}`;
-  const evidence = mistake.evidence.map((entry) => `      "${entry.phrase}" in: ${entry.sentence}`);
+  const evidence = mistake.evidence.map(
+    (entry) => `      ${entry.learned ? 'weighed' : 'matched'} "${entry.phrase}" in: ${entry.sentence}`,
+  );
   return [head, ...(evidence.length > 0 ? evidence : ['      no phrase matched'])];
 }
 
-/** The report as a person reads it: a metrics table, then every false positive and false negative. */
-export function formatEvaluation(report: EvaluationReport, skipped: readonly SkippedLine[] = []): string {
-  const lines = [
-    `Scored ${report.scored} items (${report.skippedUncertain} marked uncertain were left out).`,
-    '',
-    `${'topic'.padEnd(22)}${['precision', 'recall', 'F1', 'support'].map((cell) => cell.padStart(10)).join('')}`,
-    metricsRow('relevant', report.relevant),
-    ...report.topics.map((topic) => metricsRow(topic.id, topic)),
-    '',
-    `False positives (${report.falsePositives.length})`,
-    ...report.falsePositives.flatMap(mistakeLines),
-    '',
-    `False negatives (${report.falseNegatives.length})`,
-    ...report.falseNegatives.flatMap(mistakeLines),
+function confusionLines(report: EvaluationReport): string[] {
+  if (report.confusion.length === 0) return ['  none'];
+  const name = (id: string) => (id === noTopic ? '(no topic)' : id);
+  return report.confusion.map(
+    (entry) =>
+      `  ${String(entry.count).padStart(4)}  labelled ${name(entry.labelled)}, classified ${name(entry.predicted)}`,
+  );
+}
+
+/**
+ * The reports as a person reads them: one table with the files side by side (precision, recall, F1 and
+ * support each) and the F1 gap of every later file to the first, rows per language when items carry one;
+ * then, per file, a confusion list and every false positive and false negative.
+ */
+export function formatComparison(files: readonly NamedReport[]): string {
+  const reports = files.map((file) => file.report);
+  const header = files
+    .map((file) => {
+      const name =
+        file.name.length > cellWidth * 4 - 2 ? `…${file.name.slice(-(cellWidth * 4 - 3))}` : file.name;
+      return name.padStart(cellWidth * 4);
+    })
+    .join('');
+  const gapHeader =
+    files.length > 1
+      ? files
+          .slice(1)
+          .map(() => 'F1 gap'.padStart(cellWidth + 2))
+          .join('')
+      : '';
+  const columns = files
+    .map(() => ['P', 'R', 'F1', 'n'].map((cell) => cell.padStart(cellWidth)).join(''))
+    .join('');
+  const languages = [
+    ...new Set(reports.flatMap((report) => report.languages.map((entry) => entry.language))),
   ];
-  if (skipped.length > 0) {
-    lines.push('', `Lines left out because they could not be read (${skipped.length})`);
-    lines.push(...skipped.map((entry) => `  line ${entry.line}: ${entry.error}`));
+  const lines = [
+    ...files.map(
+      (file) =>
+        `${file.name}: scored ${file.report.scored} items (${file.report.skippedUncertain} marked uncertain were left out).`,
+    ),
+    '',
+    `${''.padEnd(labelWidth)}${header}`,
+    `${'topic'.padEnd(labelWidth)}${columns}${gapHeader}`,
+    row(
+      'relevant',
+      reports.map((report) => report.relevant),
+    ),
+    ...(reports[0]?.topics ?? []).map((topic, index) =>
+      row(
+        topic.id,
+        reports.map((report) => report.topics[index]),
+      ),
+    ),
+  ];
+  if (languages.length > 0) {
+    lines.push('', 'relevant, by language');
+    for (const language of languages)
+      lines.push(
+        row(
+          `  ${language}`,
+          reports.map((report) => report.languages.find((entry) => entry.language === language)?.relevant),
+        ),
+      );
+  }
+  for (const file of files) {
+    const { report, skipped } = file;
+    if (files.length > 1) lines.push('', `── ${file.name} ──`);
+    lines.push('', 'Confusions (story labelled one way, classified another)', ...confusionLines(report));
+    lines.push(
+      '',
+      `False positives (${report.falsePositives.length})`,
+      ...report.falsePositives.flatMap(mistakeLines),
+    );
+    lines.push(
+      '',
+      `False negatives (${report.falseNegatives.length})`,
+      ...report.falseNegatives.flatMap(mistakeLines),
+    );
+    if (skipped.length > 0) {
+      lines.push('', `Lines left out because they could not be read (${skipped.length})`);
+      lines.push(...skipped.map((entry) => `  line ${entry.line}: ${entry.error}`));
+    }
   }
   return `${lines.join('\n')}\n`;
 }
 
-/** Adds `cipherwatch eval FILE [--json] [--topics FILE]`. */
+/** One file's report as text (the single-file form of `formatComparison`). */
+export function formatEvaluation(report: EvaluationReport, skipped: readonly SkippedLine[] = []): string {
+  return formatComparison([{ name: 'labelled set', report, skipped }]);
+}
+
+/** Adds `cipherwatch eval FILE... [--json] [--topics FILE]`. */
 export function registerEvalCommand(program: Command): void {
   program
     .command('eval')
-    .description('measure the classifier on labelled JSON Lines: precision, recall and F1, then its mistakes')
-    .argument('<file>', 'labelled JSON Lines: {"id","title","summary","labels":[...],"uncertain"?}')
+    .description(
+      'measure the classifier on labelled JSON Lines: precision, recall and F1 per file side by side, then its mistakes',
+    )
+    .argument(
+      '<file...>',
+      'labelled JSON Lines: {"id","title","summary","labels":[...],"uncertain"?,"language"?}',
+    )
     .option('--json', 'print the metrics and mistakes as JSON')
-    .option('--topics <file>', 'topic pack to use instead of config/topics.yaml')
-    .action(async (file: string, options: { json?: boolean; topics?: string }) => {
+    .option(
+      '--topics <file>',
+      'topic pack to use instead of config/topics.yaml (with the classifier-model.json beside it, if there is one)',
+    )
+    .action(async (fileNames: string[], options: { json?: boolean; topics?: string }) => {
       // Errors go up to main, which prints them as one line.
       const classifier = createClassifier(loadTopicPack(options.topics));
-      const { report, skipped } = await runEval(await openInputFile(file), classifier);
+      const files: NamedReport[] = [];
+      for (const name of fileNames) {
+        const { report, skipped } = await runEval(await openInputFile(name), classifier);
+        assertScorable(name, report, skipped);
+        files.push({ name, report, skipped });
+      }
       process.stdout.write(
         options.json
-          ? `${JSON.stringify({ ...report, skipped }, null, 2)}\n`
-          : formatEvaluation(report, skipped),
+          ? `${JSON.stringify(
+              files.map(({ name, report, skipped }) => ({ file: name, ...report, skipped })),
+              null,
+              2,
+            )}\n`
+          : formatComparison(files),
       );
     });
 }

@@ -29,7 +29,10 @@ export interface PollReport {
   items: Array<{
     id: string;
     title: string;
+    /** The link as the publisher gave it. */
     link: string;
+    /** The link without trackers, as Cipherwatch stores and shows it. */
+    canonicalUrl: string;
     published: string;
     relevant: boolean;
     topics: Array<{ id: string; score: number; evidence: Array<{ phrase: string; sentence: string }> }>;
@@ -41,6 +44,7 @@ interface PollFlags {
   json?: boolean;
   all?: boolean;
   allowPrivateNetworks?: boolean;
+  defaultFeeds?: boolean | undefined;
 }
 
 /**
@@ -61,6 +65,7 @@ export function registerPollCommand(program: Command, options: PollCommandOption
       'with --all: folder for local data (default: $CIPHERWATCH_HOME or ./.cipherwatch)',
     )
     .option('--allow-private-networks', 'allow feeds on loopback and private networks (local testing only)')
+    .option('--no-default-feeds', 'with --all on a new data folder: start without the default feeds')
     .action(async (url: string | undefined, flags: PollFlags) => {
       const json = flags.json === true;
       try {
@@ -68,7 +73,12 @@ export function registerPollCommand(program: Command, options: PollCommandOption
         if (flags.all) {
           if (url !== undefined) throw new UsageError('give either a feed URL or --all, not both');
           const runAll = options.runAll ?? runPollRound;
-          process.exitCode = await runAll({ allowPrivateNetworks, json, dataDir: flags.dataDir });
+          process.exitCode = await runAll({
+            allowPrivateNetworks,
+            json,
+            dataDir: flags.dataDir,
+            defaultFeeds: flags.defaultFeeds,
+          });
           return;
         }
         if (url === undefined) throw new UsageError('give the URL of a feed to poll, or --all');
@@ -124,6 +134,7 @@ export async function pollOnce(
       id: item.id,
       title: item.title,
       link: item.link,
+      canonicalUrl: item.canonicalUrl,
       published: item.publishedAt,
       relevant: item.classification.relevant,
       topics: item.classification.topics.map((topic) => ({

@@ -104,26 +104,29 @@ describe('classifier scoring', () => {
 
 describe('classifier evidence', () => {
   it('gives the matched phrase as written and the sentence it sits in', () => {
-    const result = projectClassifier.classify({
+    const result = projectClassifier.scoreAll({
       title: 'Talks continue',
       summary:
         'Ministers met on Monday. The Home Office served Apple a technical capability notice. Apple declined.',
     });
 
-    const encryption = result.topics.find((topic) => topic.id === 'encryption');
+    const encryption = result.find((topic) => topic.id === 'encryption');
     expect(encryption?.evidence[0]).toEqual({
       phrase: 'technical capability notice',
       sentence: 'The Home Office served Apple a technical capability notice.',
     });
   });
 
-  it('keeps at most three entries per topic and trims long sentences', () => {
+  it('keeps at most three rule phrases and two learned words per topic, and trims long sentences', () => {
     const longSentence = `${'The debate ran on and on. '.repeat(2)}${'Words '.repeat(60)}end-to-end encryption, lawful access, client-side scanning, chat control and exceptional access were all raised by the minister ${'again '.repeat(40)}.`;
 
     const result = projectClassifier.classify({ title: 'Encryption row', summary: longSentence });
 
     const encryption = result.topics.find((topic) => topic.id === 'encryption');
-    expect(encryption?.evidence.length).toBe(3);
+    const rulePhrases = encryption?.evidence.filter((entry) => !entry.learned) ?? [];
+    const learnedWords = encryption?.evidence.filter((entry) => entry.learned) ?? [];
+    expect(rulePhrases.length).toBe(3);
+    expect(learnedWords.length).toBeLessThanOrEqual(2);
     for (const entry of encryption?.evidence ?? []) {
       expect(entry.sentence.length).toBeLessThanOrEqual(242);
       expect(entry.sentence).toContain(entry.phrase);
@@ -148,8 +151,13 @@ describe('classify', () => {
 
   it('reports every topic from scoreAll, including those below threshold', () => {
     const all = projectClassifier.scoreAll({ title: 'Clocks go forward on Sunday', summary: '' });
+    const rulesOnly = small.scoreAll({ title: 'Clocks go forward on Sunday', summary: '' });
 
-    expect(all.map((topic) => topic.score)).toEqual([0, 0, 0, 0]);
+    expect(all.map((topic) => topic.id)).toEqual(projectClassifier.pack.topics.map((topic) => topic.id));
+    // The learned layer gives every story some probability; far below threshold is what matters.
+    for (const [index, topic] of all.entries())
+      expect(topic.score).toBeLessThan((projectClassifier.pack.topics[index]?.threshold ?? 0) / 2);
+    expect(rulesOnly.map((topic) => topic.score)).toEqual([0]);
   });
 });
 

@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { createClassifier } from '#lib/classify/classifier.ts';
 import { loadTopicPack } from '#lib/classify/topic-pack.ts';
 import { registerClassifyCommand, runClassify } from '#lib/cli/commands/classify.ts';
-import { formatEvaluation, registerEvalCommand, runEval } from '#lib/cli/commands/eval.ts';
+import {
+  assertScorable,
+  formatComparison,
+  formatEvaluation,
+  NothingToScoreError,
+  registerEvalCommand,
+  runEval,
+} from '#lib/cli/commands/eval.ts';
 
 const classifier = createClassifier(loadTopicPack());
 
@@ -99,10 +106,10 @@ describe('eval command', () => {
 
     const text = formatEvaluation(report);
 
-    expect(text).toMatch(/topic\s+precision\s+recall\s+F1\s+support/);
+    expect(text).toMatch(/topic\s+P\s+R\s+F1\s+n/);
     expect(text).toMatch(/relevant\s+1\.00\s+1\.00\s+1\.00\s+3/);
     expect(text).toContain('False positives (1)');
-    expect(text).toContain('"live facial recognition" in: Police expand live facial recognition');
+    expect(text).toContain('matched "live facial recognition" in: Police expand live facial recognition');
   });
 
   it('collects unreadable lines instead of stopping', async () => {
@@ -125,6 +132,90 @@ describe('eval command', () => {
     const command = program.commands.find((entry) => entry.name() === 'eval');
     expect(command?.options.map((option) => option.long)).toEqual(
       expect.arrayContaining(['--json', '--topics']),
+    );
+  });
+});
+
+describe('eval command across files and languages', () => {
+  const lines = (items: object[]) => Readable.from([items.map((item) => JSON.stringify(item)).join('\n')]);
+  const tuned = [
+    { id: 't1', title: 'MI6 chief warns of Russian sabotage', summary: '', labels: ['security-services'] },
+    { id: 't2', title: 'New phone has a bigger battery', summary: '', labels: [] },
+  ];
+  const unseen = [
+    {
+      id: 'u1',
+      title: 'Ofcom enforces Online Safety Act age checks',
+      summary: '',
+      labels: ['platform-regulation'],
+      language: 'en',
+    },
+    {
+      id: 'u2',
+      title: 'Der Wetterdienst warnt vor Sturm an der Küste',
+      summary: '',
+      labels: [],
+      language: 'de',
+    },
+    {
+      id: 'u3',
+      title: 'Polizei darf Staatstrojaner gegen Einbrecher einsetzen',
+      summary: 'Die Quellen-Telekommunikationsüberwachung wird ausgeweitet.',
+      labels: ['surveillance'],
+      language: 'de',
+    },
+    { id: 'u4', title: 'Bakery opens a second shop', summary: '', labels: ['encryption'], language: 'en' },
+  ];
+
+  it('puts files side by side with the F1 gap to the first, and rows per language', async () => {
+    const first = await runEval(lines(tuned), classifier);
+    const second = await runEval(lines(unseen), classifier);
+
+    const text = formatComparison([
+      { name: 'tuned.jsonl', ...first },
+      { name: 'unseen.jsonl', ...second },
+    ]);
+
+    expect(text).toMatch(/tuned\.jsonl\s+unseen\.jsonl/);
+    expect(text).toMatch(/topic(\s+P\s+R\s+F1\s+n){2}\s+F1 gap/);
+    const gap = second.report.relevant.f1 - first.report.relevant.f1;
+    const relevantRow = text.split('\n').find((line) => line.startsWith('relevant '));
+    expect(relevantRow?.trim().endsWith(`${gap >= 0 ? '+' : '−'}${Math.abs(gap).toFixed(2)}`)).toBe(true);
+    // The unseen set has no security-services story: its F1 is undefined, so no gap is shown.
+    const securityRow = text.split('\n').find((line) => line.startsWith('security-services '));
+    expect(securityRow).toMatch(/—\s+0$/);
+    expect(text).toContain('relevant, by language');
+    expect(text).toMatch(/^ {2}de\s/m);
+    expect(text).toMatch(/^ {2}en\s/m);
+    expect(second.report.languages.map((entry) => [entry.language, entry.scored])).toEqual([
+      ['en', 2],
+      ['de', 2],
+    ]);
+  });
+
+  it('lists confusions: what a story was labelled and what it was classified as', async () => {
+    const { report, skipped } = await runEval(lines(unseen), classifier);
+
+    expect(report.confusion).toContainEqual({ labelled: 'encryption', predicted: 'none', count: 1 });
+    expect(formatComparison([{ name: 'unseen.jsonl', report, skipped }])).toContain(
+      'labelled encryption, classified (no topic)',
+    );
+  });
+
+  it('refuses a file with no scorable item instead of printing a perfect score', async () => {
+    const empty = await runEval(Readable.from(['']), classifier);
+    const unreadable = await runEval(Readable.from(['{"id":"a"}\nnot json\n']), classifier);
+    const allUncertain = await runEval(
+      lines([{ id: 'x', title: 'Unclear', summary: '', labels: [], uncertain: true }]),
+      classifier,
+    );
+
+    expect(() => assertScorable('empty.jsonl', empty.report, empty.skipped)).toThrow(NothingToScoreError);
+    expect(() => assertScorable('bad.jsonl', unreadable.report, unreadable.skipped)).toThrow(
+      'bad.jsonl: no item could be scored (2 unreadable lines, first: line 1: expected "title" to be text)',
+    );
+    expect(() => assertScorable('unsure.jsonl', allUncertain.report, allUncertain.skipped)).toThrow(
+      /1 marked uncertain/,
     );
   });
 });

@@ -89,6 +89,7 @@ describe('cipherwatch poll URL', () => {
       id: expect.stringMatching(/^[0-9a-f]{32}$/),
       title: 'EU lawmakers back client-side scanning rules',
       link: 'https://news.example.com/2024/05/eu-scanning?utm_source=rss&utm_medium=feed&id=7#comments',
+      canonicalUrl: 'https://news.example.com/2024/05/eu-scanning?id=7',
       published: '2024-05-07T07:30:00.000Z',
       relevant: true,
       topics: [
@@ -165,7 +166,7 @@ describe('cipherwatch poll --all', () => {
 
     const { exitCode } = await runPoll(['--all', '--json', '--allow-private-networks'], { runAll });
 
-    expect(runAll).toHaveBeenCalledWith({ allowPrivateNetworks: true, json: true });
+    expect(runAll).toHaveBeenCalledWith({ allowPrivateNetworks: true, json: true, defaultFeeds: true });
     expect(exitCode).toBe(3);
   });
 });

@@ -195,7 +195,7 @@ describe('composeDigest', () => {
     expect(shownIds(compose(stories))).toEqual(['strong-old', 'weak-fresh']);
   });
 
-  it('caps each topic and counts the rest as "and N more"', () => {
+  it('caps each topic, counts the rest as "and N more" and records them too, as the subject counts them', () => {
     const stories = Array.from({ length: 10 }, (_, i) =>
       story(`s${i}`, { topics: [topicMatch('encryption', 0.5 + i / 100)] }),
     );
@@ -205,7 +205,8 @@ describe('composeDigest', () => {
     expect(shownIds(digest)).toEqual(['s9', 's8', 's7']);
     expect(digest?.sections[0]?.moreCount).toBe(7);
     expect(digest?.totalStories).toBe(10);
-    expect(digest?.storyIds).toEqual(['s9', 's8', 's7']);
+    expect(digest?.storyIds).toEqual(['s9', 's8', 's7', 's6', 's5', 's4', 's3', 's2', 's1', 's0']);
+    expect(digest?.window).toBeDefined();
   });
 
   it('caps at 8 per topic by default', () => {

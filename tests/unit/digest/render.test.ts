@@ -204,4 +204,19 @@ describe('renderDigest', () => {
     );
     expect(() => renderDigest(digestOf([entry({ id: 'a' })]), { ...CONTEXT, ...override })).toThrow(field);
   });
+
+  it('adds a signed "not relevant?" link per story and topic when the deployment takes feedback', () => {
+    const rendered = renderDigest(digestOf([entry({ id: 'a' }), entry({ id: 'b' })]), {
+      ...CONTEXT,
+      feedbackUrlFor: (storyId, topicId) =>
+        `https://cipherwatch.example/feedback?token=${storyId}-${topicId}`,
+    });
+
+    expect(rendered.html).toContain('<a href="https://cipherwatch.example/feedback?token=a-encryption"');
+    expect(rendered.html).toContain('>Not relevant?</a>');
+    expect(rendered.text).toContain(
+      '  Not relevant? https://cipherwatch.example/feedback?token=b-encryption',
+    );
+    expect(renderDigest(digestOf([entry({ id: 'a' })]), CONTEXT).html).not.toContain('Not relevant?');
+  });
 });

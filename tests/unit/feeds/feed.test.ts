@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { feedIdFor, InvalidFeedUrlError, newFeed, normalizeFeedUrl } from '#lib/feeds/feed.ts';
+import {
+  feedIdFor,
+  InvalidFeedUrlError,
+  InvalidLanguageError,
+  newFeed,
+  normalizeFeedUrl,
+  normalizeLanguageTag,
+} from '#lib/feeds/feed.ts';
 
 describe('feed identity', () => {
   it('gives the same id to a URL however its host is cased or whatever fragment it carries', () => {
@@ -30,5 +37,23 @@ describe('feed identity', () => {
       consecutiveFailures: 0,
       nextPollAt: now.toISOString(),
     });
+  });
+});
+
+describe('feeds added by an operator', () => {
+  it('gives the same id to a feed URL whatever its scheme case or tracking parameters', () => {
+    expect(feedIdFor('HTTPS://WWW.EFF.ORG/rss/updates.xml?utm_source=x&fbclid=1')).toBe(
+      feedIdFor('https://www.eff.org/rss/updates.xml'),
+    );
+    expect(normalizeFeedUrl('https://news.example/feed?lang=de&utm_medium=rss')).toBe(
+      'https://news.example/feed?lang=de',
+    );
+  });
+
+  it('keeps a BCP 47 language tag in canonical form and refuses what is not one', () => {
+    expect(normalizeLanguageTag('pt-br')).toBe('pt-BR');
+    expect(normalizeLanguageTag('de')).toBe('de');
+    expect(() => normalizeLanguageTag('klingon')).toThrow(InvalidLanguageError);
+    expect(() => normalizeLanguageTag('en_GB!')).toThrow(/BCP 47/);
   });
 });

@@ -85,4 +85,44 @@ describe('signToken and verifyToken', () => {
 
     expect(() => verifyToken(token, SECRET, 'unsubscribe')).toThrow('this link is not valid (wrong-purpose)');
   });
+
+  it('carries a subject for feedback links, bound by the signature', () => {
+    const token = signToken(
+      { subscriberId: 'sub-1', purpose: 'feedback', subject: 'story-9#encryption' },
+      SECRET,
+    );
+
+    expect(verifyToken(token, SECRET, 'feedback')).toEqual({
+      subscriberId: 'sub-1',
+      purpose: 'feedback',
+      subject: 'story-9#encryption',
+    });
+    const [, signature] = token.split('.');
+    const otherStory = Buffer.from(
+      JSON.stringify({ s: 'sub-1', p: 'feedback', r: 'story-1#encryption' }),
+    ).toString('base64url');
+    expect(reasonOf(() => verifyToken(`${otherStory}.${signature}`, SECRET, 'feedback'))).toBe(
+      'bad-signature',
+    );
+  });
+
+  it('refuses a confirm token without an expiry', () => {
+    const token = signToken({ subscriberId: 'sub-1', purpose: 'confirm' }, SECRET);
+
+    expect(reasonOf(() => verifyToken(token, SECRET, 'confirm'))).toBe('malformed');
+  });
+
+  it('still verifies unsubscribe and manage tokens signed before subjects existed', () => {
+    // A token as the first release signed it: {s, p} only.
+    const legacy = signToken({ subscriberId: 'sub-legacy', purpose: 'unsubscribe' }, SECRET);
+    expect(JSON.parse(Buffer.from(legacy.split('.')[0] as string, 'base64url').toString())).toEqual({
+      s: 'sub-legacy',
+      p: 'unsubscribe',
+    });
+
+    expect(verifyToken(legacy, SECRET, 'unsubscribe')).toEqual({
+      subscriberId: 'sub-legacy',
+      purpose: 'unsubscribe',
+    });
+  });
 });

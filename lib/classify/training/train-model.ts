@@ -1,0 +1,340 @@
+import { createHash } from 'node:crypto';
+import { createClassifier } from '../classifier.ts';
+import { featureHash, leadTokenCount, textFeatureNames } from '../features.ts';
+import { describeSchemaError, type LabelledItem, labelledItemSchema } from '../labelled-item.ts';
+import { ruleFeatures } from '../learned-layer.ts';
+import { type ModelFile, modelFormat, modelVersion, relevantOutput } from '../model.ts';
+import type { TopicPack } from '../topic-pack.ts';
+import { predict, type SparseVector, seededRandom, shuffle, trainLogistic } from './logistic.ts';
+import {
+  averagePrecision,
+  choosePrecisionFirstThreshold,
+  figuresAt,
+  type ThresholdFigures,
+} from './thresholds.ts';
+
+type ThresholdChoice = ThresholdFigures & { rule: string };
+
+/** A labelled file to learn from, already read. */
+export interface TrainingSource {
+  /** How the model file names it (relative to the project, never a machine path). */
+  name: string;
+  text: string;
+}
+
+export interface TrainingOptions {
+  seed: number;
+  folds: number;
+  epochs: number;
+  /** Text features seen in fewer training stories than this are left out (noise, and model size). */
+  minDocumentFrequency: number;
+  lambdas: readonly number[];
+  precisionTarget: number;
+  /** Precision an instant alert must reach out of fold: an alert interrupts a person, so near-certain. */
+  alertPrecisionTarget: number;
+  /** Share of training steps that hide the rule features (see `TrainingSettings.dropout`). */
+  ruleDropout: number;
+}
+
+export const defaultTrainingOptions: TrainingOptions = {
+  seed: 20_261_130,
+  folds: 5,
+  epochs: 40,
+  minDocumentFrequency: 3,
+  lambdas: [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2],
+  precisionTarget: 0.9,
+  alertPrecisionTarget: 0.97,
+  ruleDropout: 0.5,
+};
+
+/** Labelled data the trainer cannot use; the message names the file and line. */
+export class TrainingDataError extends Error {
+  override name = 'TrainingDataError';
+}
+
+const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Reads labelled JSON Lines; uncertain items are left out, a broken line stops training with its place. */
+export function parseTrainingItems(source: TrainingSource, topicIds: ReadonlySet<string>): LabelledItem[] {
+  const items: LabelledItem[] = [];
+  source.text.split('\n').forEach((line, index) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new TrainingDataError(`${source.name}, line ${index + 1}: not valid JSON`);
+    }
+    const parsed = labelledItemSchema.safeParse(value);
+    if (!parsed.success)
+      throw new TrainingDataError(`${source.name}, line ${index + 1}: ${describeSchemaError(parsed.error)}`);
+    const unknown = parsed.data.labels.find((label) => !topicIds.has(label));
+    if (unknown !== undefined)
+      throw new TrainingDataError(`${source.name}, line ${index + 1}: unknown topic "${unknown}"`);
+    if (!parsed.data.uncertain) items.push(parsed.data);
+  });
+  return items;
+}
+
+/** One story's features by name: text features at 1/sqrt(n) each, rule features at their own value. */
+function namedFeatures(
+  pack: TopicPack,
+  item: LabelledItem,
+  scanRules: ReturnType<typeof createClassifier>['scanRules'],
+) {
+  const found = scanRules(item);
+  const names = textFeatureNames(
+    found.titleTokens,
+    found.summaryTokens,
+    leadTokenCount(found.summary, found.summaryTokens),
+  );
+  const value = names.length > 0 ? 1 / Math.sqrt(names.length) : 0;
+  const features = new Map<string, number>();
+  for (const name of names) features.set(name, (features.get(name) ?? 0) + value);
+  for (const [name, ruleValue] of ruleFeatures(pack, found)) features.set(name, ruleValue);
+  return { features, language: found.language };
+}
+
+/**
+ * Stories of one feed on one day share their news and their wording; splitting them across folds would let
+ * cross-validation grade a story by its twin. So whole feed-days go to one fold (items without a source
+ * and date stand alone), assigned in a seeded order to the fold with the fewest stories so far.
+ */
+function groupedFolds(items: readonly LabelledItem[], folds: number, seed: number): Int32Array {
+  const groups = new Map<string, number[]>();
+  items.forEach((item, index) => {
+    const day = item.published?.slice(0, 10);
+    const key = item.source && day ? `${item.source} ${day}` : `item ${index}`;
+    const members = groups.get(key);
+    if (members) members.push(index);
+    else groups.set(key, [index]);
+  });
+  const order = shuffle([...groups.keys()].sort(), seededRandom(seed));
+  const sizes = new Array<number>(folds).fill(0);
+  const fold = new Int32Array(items.length);
+  for (const key of order) {
+    const members = groups.get(key) as number[];
+    const smallest = sizes.indexOf(Math.min(...sizes));
+    for (const index of members) fold[index] = smallest;
+    sizes[smallest] = (sizes[smallest] as number) + members.length;
+  }
+  return fold;
+}
+
+export interface TrainingResult {
+  model: ModelFile;
+  /** The model file's text: stable key order, rounded weights, one feature per line. */
+  json: string;
+  itemCount: number;
+}
+
+/**
+ * Trains the learned layer: one logistic regression per topic plus "relevant", each with the L2 penalty
+ * and threshold chosen by cross-validation on the training items only. Deterministic for a given seed.
+ */
+export function trainModel(
+  pack: TopicPack,
+  packText: string,
+  sources: readonly TrainingSource[],
+  options: TrainingOptions = defaultTrainingOptions,
+): TrainingResult {
+  const topicIds = new Set(pack.topics.map((topic) => topic.id));
+  const seenIds = new Set<string>();
+  const items: LabelledItem[] = [];
+  const sourceSummaries = sources.map((source) => {
+    const parsed = parseTrainingItems(source, topicIds);
+    for (const item of parsed) {
+      // The same story in two files (a feedback export of a dev item) counts once: the first label wins.
+      const key = `${item.id}\u0000${item.title}`;
+      if (seenIds.has(key)) continue;
+      seenIds.add(key);
+      items.push(item);
+    }
+    return { name: source.name, items: parsed.length, sha256: sha256(source.text) };
+  });
+  const outputIds = [relevantOutput, ...pack.topics.map((topic) => topic.id)];
+  for (const id of outputIds) {
+    const positives = items.filter((item) =>
+      id === relevantOutput ? item.labels.length > 0 : item.labels.includes(id),
+    );
+    if (positives.length < options.folds || items.length - positives.length < options.folds)
+      throw new TrainingDataError(
+        `not enough labelled stories for "${id}": ${positives.length} on topic of ${items.length}; need at least ${options.folds} on and off topic`,
+      );
+  }
+
+  // Rules alone feed the model: the model learns how far to trust them.
+  const scanRules = createClassifier({ ...pack, model: undefined }).scanRules;
+  const named = items.map((item) => namedFeatures(pack, item, scanRules));
+  const languages: Record<string, number> = {};
+  for (const { language } of named) {
+    const key = language ?? 'unknown';
+    languages[key] = (languages[key] ?? 0) + 1;
+  }
+  const documentFrequency = new Map<string, number>();
+  for (const { features } of named)
+    for (const name of features.keys()) documentFrequency.set(name, (documentFrequency.get(name) ?? 0) + 1);
+  const usedIds = new Set<number>();
+  const vocabulary = [...documentFrequency.entries()]
+    .filter(([name, count]) => count >= options.minDocumentFrequency || name.startsWith('r:'))
+    .map(([name]) => name)
+    .sort()
+    // Two names sharing an id would share a weight at run time; the first in order keeps it.
+    .filter((name) => {
+      const id = featureHash(name);
+      if (usedIds.has(id)) return false;
+      usedIds.add(id);
+      return true;
+    });
+  const indexOf = new Map(vocabulary.map((name, index) => [name, index]));
+  const vectors: SparseVector[] = named.map(({ features }) => {
+    const entries = [...features.entries()]
+      .map(([name, value]) => [indexOf.get(name), value] as const)
+      .filter((entry): entry is readonly [number, number] => entry[0] !== undefined)
+      .sort((a, b) => a[0] - b[0]);
+    return {
+      indices: Int32Array.from(entries, (entry) => entry[0]),
+      values: Float64Array.from(entries, (entry) => entry[1]),
+    };
+  });
+
+  const labelsFor = (id: string) =>
+    Uint8Array.from(items, (item) =>
+      (id === relevantOutput ? item.labels.length > 0 : item.labels.includes(id)) ? 1 : 0,
+    );
+  const relevantLabels = labelsFor(relevantOutput);
+  const fold = groupedFolds(items, options.folds, options.seed);
+  const ruleMask = Uint8Array.from(vocabulary, (name) => (name.startsWith('r:') ? 1 : 0));
+  const dropout = options.ruleDropout > 0 ? { features: ruleMask, rate: options.ruleDropout } : undefined;
+
+  const outOfFold = (labels: Uint8Array, lambda: number, seedOffset: number) => {
+    const predictions = new Float64Array(items.length);
+    for (let held = 0; held < options.folds; held++) {
+      const trainIndices = Array.from(items.keys()).filter((index) => fold[index] !== held);
+      const model = trainLogistic(
+        trainIndices.map((index) => vectors[index] as SparseVector),
+        Uint8Array.from(trainIndices, (index) => labels[index] as number),
+        vocabulary.length,
+        { lambda, epochs: options.epochs, seed: options.seed + seedOffset + held, dropout },
+      );
+      items.forEach((_, index) => {
+        if (fold[index] === held) predictions[index] = predict(model, vectors[index] as SparseVector);
+      });
+    }
+    return predictions;
+  };
+
+  const outputs = outputIds.map((id, outputIndex) => {
+    const labels = labelsFor(id);
+    const tried = options.lambdas.map((lambda) => {
+      const predictions = outOfFold(labels, lambda, outputIndex * 1000);
+      return { lambda, averagePrecision: round4(averagePrecision(predictions, labels)), predictions };
+    });
+    // Ties go to the stronger penalty: the simpler model.
+    const chosen = tried.reduce((best, next) =>
+      next.averagePrecision >= best.averagePrecision ? next : best,
+    );
+    const threshold = choosePrecisionFirstThreshold(chosen.predictions, labels, options.precisionTarget);
+    const final = trainLogistic(vectors, labels, vocabulary.length, {
+      lambda: chosen.lambda,
+      epochs: options.epochs,
+      seed: options.seed + outputIndex * 1000 + options.folds,
+      dropout,
+    });
+    const lambdas = tried.map(({ lambda, averagePrecision }) => ({ lambda, averagePrecision }));
+    // The alert level: the best recall at the stricter alert precision, never below the threshold.
+    const alertChoice = choosePrecisionFirstThreshold(
+      chosen.predictions,
+      labels,
+      options.alertPrecisionTarget,
+    );
+    const alert: ThresholdChoice =
+      alertChoice.threshold >= threshold.threshold
+        ? alertChoice
+        : { ...threshold, rule: `the threshold itself (${alertChoice.rule} fell below it)` };
+    return { id, labels, chosen, lambdas, threshold: threshold as ThresholdChoice, alert, final };
+  });
+
+  // "Relevant" gates the topics: a topic says yes at its threshold and only when "relevant" agrees. The
+  // gate is chosen on the whole verdict out of fold, the same precision-first way; a gate of 0 lets the
+  // topics decide alone when they already reach the precision target.
+  const relevant = outputs[0] as (typeof outputs)[number];
+  const topicsSay = items.map((_, index) =>
+    outputs
+      .slice(1)
+      .some((output) => (output.chosen.predictions[index] as number) >= output.threshold.threshold),
+  );
+  const gated = Float64Array.from(items, (_, index) =>
+    topicsSay[index] ? (relevant.chosen.predictions[index] as number) : -1,
+  );
+  const gate = choosePrecisionFirstThreshold(gated, relevantLabels, options.precisionTarget);
+  relevant.threshold = {
+    ...gate,
+    threshold: Math.max(0, gate.threshold),
+    rule: `gate on the topics: ${gate.rule}`,
+  };
+  const crossValidated = figuresAt(relevant.threshold.threshold, gated, relevantLabels);
+
+  const rows = vocabulary
+    .map((name, index) => ({
+      name,
+      weights: outputs.map((output) => round4(output.final.weights[index] as number)),
+    }))
+    .filter((row) => row.weights.some((weight) => weight !== 0));
+  const model: ModelFile = {
+    format: modelFormat,
+    version: modelVersion,
+    trainedWith: {
+      seed: options.seed,
+      folds: options.folds,
+      precisionTarget: options.precisionTarget,
+      alertPrecisionTarget: options.alertPrecisionTarget,
+      packSha256: sha256(packText),
+      sources: sourceSummaries,
+      languages: Object.fromEntries(Object.entries(languages).sort(([a], [b]) => a.localeCompare(b))),
+    },
+    outputs: outputs.map((output) => ({
+      id: output.id,
+      bias: round4(output.final.bias),
+      threshold: output.threshold.threshold,
+      alertThreshold: Math.max(output.alert.threshold, output.threshold.threshold),
+      crossValidation: {
+        lambdas: output.lambdas,
+        lambda: output.chosen.lambda,
+        threshold: {
+          rule: output.threshold.rule,
+          precision: output.threshold.precision,
+          recall: output.threshold.recall,
+          f1: output.threshold.f1,
+        },
+        alertThreshold: {
+          rule: output.alert.rule,
+          precision: output.alert.precision,
+          recall: output.alert.recall,
+          f1: output.alert.f1,
+        },
+      },
+    })),
+    crossValidated: {
+      precision: crossValidated.precision,
+      recall: crossValidated.recall,
+      f1: crossValidated.f1,
+    },
+    features: rows.map((row) => row.name),
+    weights: rows.map((row) => row.weights),
+  };
+  return { model, json: serializeModel(model), itemCount: items.length };
+}
+
+/**
+ * The model as text: two-space JSON for the settings and figures, one line per feature so a retrained
+ * model reads as a diff of features rather than a wall of numbers.
+ */
+export function serializeModel(model: ModelFile): string {
+  const { features, weights, ...head } = model;
+  const headText = JSON.stringify(head, null, 2).slice(0, -2);
+  const featureLines = features.map((name) => `    ${JSON.stringify(name)}`).join(',\n');
+  const weightLines = weights.map((row) => `    ${JSON.stringify(row)}`).join(',\n');
+  return `${headText},\n  "features": [\n${featureLines}\n  ],\n  "weights": [\n${weightLines}\n  ]\n}\n`;
+}
