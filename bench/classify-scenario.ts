@@ -12,11 +12,12 @@ export async function benchClassifyScenario(): Promise<ScenarioResult> {
     title: `classify: the full classifier over ${measured.stories.toLocaleString('en-GB')} stories, one core`,
     figures: {
       stories_per_s: round(measured.storiesPerSecond),
+      stories_per_cpu_s: round(measured.storiesPerCpuSecond),
       stories: measured.stories,
       topics: measured.topics,
       relevant: measured.relevant,
     },
-    headline: ['stories_per_s'],
+    headline: ['stories_per_s', 'stories_per_cpu_s'],
     targets: [
       {
         figure: 'stories_per_s',
@@ -24,7 +25,10 @@ export async function benchClassifyScenario(): Promise<ScenarioResult> {
         met: measured.storiesPerSecond >= TARGET_STORIES_PER_S,
       },
     ],
-    notes: [`median of ${measured.passes} passes over stories built from tests/fixtures/labelled`],
+    notes: [
+      `${measured.layers}; median of ${measured.passes} passes over stories built from tests/fixtures/labelled`,
+      'stories_per_s is wall clock (the target); stories_per_cpu_s counts only the CPU time this process got',
+    ],
     seconds: (performance.now() - started) / 1000,
   };
 }

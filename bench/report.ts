@@ -35,10 +35,7 @@ export function formatReport(
       ]);
     }
   }
-  const notes = results.flatMap((result) => [
-    `${result.key}: ${result.title}`,
-    ...result.notes.map((n) => `  - ${n}`),
-  ]);
+  const notes = results.flatMap((result) => [result.title, ...result.notes.map((n) => `  - ${n}`)]);
   return [
     `Cipherwatch bench — Node ${machine.node}, ${machine.cores} × ${machine.cpu}, ${durationSeconds} s`,
     '',
