@@ -14,17 +14,18 @@ export type PublisherReply =
   | { type: 'updated'; feedsChanged: number }
   | { type: 'stats'; ok: number; notModified: number; other: number };
 
+// Two subjects in ten are on the watched topics, near the 18 % relevant in the labelled dev corpus.
 const SUBJECTS = [
   'Ministers press messaging apps for access to end-to-end encrypted chats',
   'Council approves new cycle lanes on the high street',
-  'Police expand live facial recognition at railway stations',
-  'Regulator opens Digital Services Act case against a video platform',
-  'Intelligence agency chief warns of foreign interference campaigns',
   'Local team wins the regional cup after extra time',
-  'Lawmakers debate retention of communications data by providers',
   'Weather service issues warning for heavy rain this weekend',
-  'Court rules bulk interception regime breached privacy rights',
+  'Police expand live facial recognition at railway stations',
   'Bakery celebrates fifty years on the market square',
+  'Train operator announces timetable changes for the winter',
+  'Museum opens an exhibition of early photography',
+  'Hospital trust reports shorter waiting times in emergency care',
+  'Farmers market returns to the town square on Saturday',
 ];
 
 interface FeedState {
