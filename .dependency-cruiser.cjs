@@ -4,7 +4,7 @@
  * the domain's ports; the composition root (lib/app) wires them; edges (handlers, local, cli, demo,
  * functions) turn events and commands into calls. See the README's "Architecture" section.
  */
-const KERNEL = 'lib/(config|log|retry|batches|plural|http-url)[.]ts$';
+const KERNEL = 'lib/(config|log|retry|batches|plural|http-url|plain-text)[.]ts$';
 const room = (name) => `^lib/${name}/`;
 const rooms = (...names) => `^lib/(${names.join('|')})/`;
 
@@ -119,7 +119,7 @@ module.exports = {
       name: 'kernel-stands-alone',
       severity: 'error',
       comment:
-        'The kernel (configuration, logging, retry, batching, plurals, URL parsing) is used by every room and imports none of them.',
+        'The kernel (configuration, logging, retry, batching, plurals, URL parsing, HTML to plain text) is used by every room and imports none of them.',
       from: { path: KERNEL },
       to: { path: '^(lib|functions)/', pathNot: KERNEL },
     },

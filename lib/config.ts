@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A configuration value that is missing or wrong; the message names the variable and what it expects. */
 export class ConfigError extends Error {
@@ -33,6 +33,7 @@ export const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
 const environmentSchema = z.object({
   CIPHERWATCH_HOME: z.string().min(1).optional(),
   CIPHERWATCH_POLL_INTERVAL_MINUTES: wholeNumber(1, 1440).default(5),
+  CIPHERWATCH_MAX_ITEMS_PER_FEED: wholeNumber(1, 100_000).default(500),
   CIPHERWATCH_FEEDS_FILE: z.string().min(1).optional(),
   CIPHERWATCH_ALLOW_PRIVATE_NETWORKS: booleanText.default(false),
   CIPHERWATCH_PUBLIC_URL: httpUrl.optional(),
@@ -43,6 +44,11 @@ const environmentSchema = z.object({
     .transform((hash) => hash.toLowerCase())
     .optional(),
   CIPHERWATCH_TOKEN_SECRET: z.string().min(32, 'a secret of at least 32 characters').optional(),
+  CIPHERWATCH_TOKEN_SECRET_ARN: z
+    .string()
+    .regex(/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+$/, 'a Secrets Manager secret ARN')
+    .optional(),
+  CIPHERWATCH_CONFIG_DIR: z.string().min(1).optional(),
   CIPHERWATCH_MAIL_FROM: z.string().min(3).default('Cipherwatch <digests@cipherwatch.localhost>'),
   CIPHERWATCH_MAIL_REPLY_TO: z.string().min(3).optional(),
   CIPHERWATCH_MAIL_TRANSPORT: z.enum(['ses', 'smtp', 'outbox']).optional(),
@@ -60,6 +66,7 @@ const environmentSchema = z.object({
   FEEDBACK_TABLE: z.string().min(3).default('cipherwatch-feedback'),
   POLL_FEEDS_QUEUE_URL: httpUrl.optional(),
   DIGESTS_QUEUE_URL: httpUrl.optional(),
+  SES_EVENTS_QUEUE_URL: httpUrl.optional(),
 });
 
 /** Variables whose values are secrets (or may carry credentials): errors name them, never echo them. */
@@ -78,6 +85,8 @@ export interface Config {
   /** Folder for local data: the DynamoDB store, the outbox, the local token secret. */
   dataDir: string;
   pollIntervalMinutes: number;
+  /** Items kept from one poll of a feed, the newest first. */
+  maxItemsPerFeed: number;
   /** The feeds added to a new data folder's registry; config/feeds.yaml unless set. */
   feedsFile: string | undefined;
   allowPrivateNetworks: boolean;
@@ -88,6 +97,10 @@ export interface Config {
   /** Hex SHA-256 of the admin API key; the admin API refuses every request when unset. */
   adminApiKeyHash: string | undefined;
   tokenSecret: string | undefined;
+  /** Secrets Manager secret holding the token key (on AWS); read once per cold start. */
+  tokenSecretArn: string | undefined;
+  /** Folder holding topics.yaml and the classifier model; the project's config/ unless set (Lambda bundles carry their own). */
+  configDir: string | undefined;
   mail: {
     from: string;
     replyTo: string | undefined;
@@ -106,7 +119,7 @@ export interface Config {
     limits: string;
     feedback: string;
   };
-  queueUrls: { pollFeeds: string | undefined; digests: string | undefined };
+  queueUrls: { pollFeeds: string | undefined; digests: string | undefined; sesEvents: string | undefined };
 }
 
 /** Reads the environment into a typed `Config`, or throws a `ConfigError` naming the first bad variable. */
@@ -140,12 +153,15 @@ export function parseConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides =
   return {
     dataDir: path.resolve(overrides.dataDir ?? e.CIPHERWATCH_HOME ?? '.cipherwatch'),
     pollIntervalMinutes: e.CIPHERWATCH_POLL_INTERVAL_MINUTES,
+    maxItemsPerFeed: e.CIPHERWATCH_MAX_ITEMS_PER_FEED,
     feedsFile: e.CIPHERWATCH_FEEDS_FILE && path.resolve(e.CIPHERWATCH_FEEDS_FILE),
     allowPrivateNetworks: e.CIPHERWATCH_ALLOW_PRIVATE_NETWORKS,
     publicUrl: (e.CIPHERWATCH_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     port,
     adminApiKeyHash: e.CIPHERWATCH_ADMIN_API_KEY_HASH,
     tokenSecret: e.CIPHERWATCH_TOKEN_SECRET,
+    tokenSecretArn: e.CIPHERWATCH_TOKEN_SECRET_ARN,
+    configDir: e.CIPHERWATCH_CONFIG_DIR && path.resolve(e.CIPHERWATCH_CONFIG_DIR),
     mail: {
       from: e.CIPHERWATCH_MAIL_FROM,
       replyTo: e.CIPHERWATCH_MAIL_REPLY_TO,
@@ -166,7 +182,11 @@ export function parseConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides =
       limits: e.LIMITS_TABLE,
       feedback: e.FEEDBACK_TABLE,
     },
-    queueUrls: { pollFeeds: e.POLL_FEEDS_QUEUE_URL, digests: e.DIGESTS_QUEUE_URL },
+    queueUrls: {
+      pollFeeds: e.POLL_FEEDS_QUEUE_URL,
+      digests: e.DIGESTS_QUEUE_URL,
+      sesEvents: e.SES_EVENTS_QUEUE_URL,
+    },
   };
 }
 

@@ -22,6 +22,7 @@ import { LimitRepository } from '#lib/store/limit-repository.ts';
 import { StoryRepository } from '#lib/store/story-repository.ts';
 import { SubscriberRepository } from '#lib/store/subscriber-repository.ts';
 import { linkSigner } from './links.ts';
+import { resolveTokenSecret } from './token-secret.ts';
 
 /** Everything a handler or command needs, built once from the configuration and shared by every call. */
 export interface App {
@@ -44,6 +45,11 @@ export interface App {
   /** What sending digests and alerts needs: mailer, story reader, topic names, link signing. */
   delivery: DeliveryDependencies;
   queueUrl(queue: QueueId): Promise<string>;
+  /**
+   * The key that signs links in emails: as given (fetched from Secrets Manager on AWS), else resolved
+   * on first use, so building the app costs no file read and a command that signs nothing creates none.
+   */
+  tokenSecret(): string;
   /** Closes the clients and the mailer; the app is unusable afterwards. */
   close(): void;
 }
@@ -54,6 +60,8 @@ export interface AppOverrides {
   metrics?: MetricsSink;
   mailer?: Mailer;
   classifier?: Classifier;
+  /** The link-signing key, when it was fetched before the app was built (Secrets Manager on AWS). */
+  tokenSecret?: string | undefined;
 }
 
 /**
@@ -72,7 +80,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     }
     return url;
   };
-  const classifier = overrides.classifier ?? createClassifier(loadTopicPack());
+  const classifier =
+    overrides.classifier ??
+    // Lambda bundles carry their config files beside them (CIPHERWATCH_CONFIG_DIR); elsewhere, config/.
+    createClassifier(
+      loadTopicPack(config.configDir ? path.join(config.configDir, 'topics.yaml') : undefined),
+    );
   const stories = new StoryRepository(dynamodb, config.tables.stories);
   const subscribers = new SubscriberRepository(dynamodb, config.tables.subscribers);
   const deliveries = new DeliveryRepository(dynamodb, {
@@ -83,6 +96,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     overrides.mailer ??
     createMailer(mailerConfig(config), { from: config.mail.from, replyTo: config.mail.replyTo });
   const topics = classifier.pack.topics;
+  let secret = overrides.tokenSecret;
+  const tokenSecret = () => {
+    secret ??= resolveTokenSecret(config);
+    return secret;
+  };
   return {
     config,
     log: overrides.log ?? createLog(config),
@@ -108,9 +126,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       mailer,
       topicNames: new Map(topics.map((topic) => [topic.id, topic.name])),
       alertThresholds: new Map(topics.map((topic) => [topic.id, topic.alertThreshold])),
-      linksFor: linkSigner(config),
+      linksFor: linkSigner(config, tokenSecret),
     },
     queueUrl,
+    tokenSecret,
     close() {
       mailer.close();
       clients.destroy();

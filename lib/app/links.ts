@@ -3,18 +3,13 @@ import type { DeliveryDependencies } from '#lib/delivery/deliver.ts';
 import { senderDomain } from '#lib/mail/transport.ts';
 import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import { signToken } from '#lib/subscriptions/tokens.ts';
-import { resolveTokenSecret } from './token-secret.ts';
 
-/**
- * Signed unsubscribe, manage and per-story feedback links for a subscriber. The secret is resolved on first use, so
- * building the app costs no file read and a command that sends nothing never creates one.
- */
-export function linkSigner(config: Config): DeliveryDependencies['linksFor'] {
-  let secret: string | undefined;
+/** Signed unsubscribe, manage and per-story feedback links for a subscriber. */
+export function linkSigner(config: Config, tokenSecret: () => string): DeliveryDependencies['linksFor'] {
   const host = new URL(config.publicUrl).hostname;
   const mailDomain = senderDomain(config.mail.from) ?? host;
   return (subscriber: Subscriber) => {
-    secret ??= resolveTokenSecret(config);
+    const secret = tokenSecret();
     const unsubscribe = signToken({ subscriberId: subscriber.id, purpose: 'unsubscribe' }, secret);
     const manage = signToken({ subscriberId: subscriber.id, purpose: 'manage' }, secret);
     return {
@@ -23,7 +18,7 @@ export function linkSigner(config: Config): DeliveryDependencies['linksFor'] {
       unsubscribeMailto: `mailto:unsubscribe@${mailDomain}?subject=unsubscribe%20${unsubscribe}`,
       listId: `Cipherwatch digests <digests.${mailDomain}>`,
       feedbackUrlFor: (storyId: string, topicId: string) =>
-        `${config.publicUrl}/feedback?token=${signToken({ subscriberId: subscriber.id, purpose: 'feedback', subject: `${storyId}#${topicId}` }, secret as string)}`,
+        `${config.publicUrl}/feedback?token=${signToken({ subscriberId: subscriber.id, purpose: 'feedback', subject: `${storyId}#${topicId}` }, secret)}`,
       publicUrl: config.publicUrl,
     };
   };

@@ -1,25 +1,45 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readSecretOnce, type SecretReader } from '#lib/aws/secrets.ts';
 import { type Config, ConfigError } from '#lib/config.ts';
 
+/** The shortest token key accepted, wherever it comes from. */
+const MIN_SECRET_LENGTH = 32;
+
 /**
- * The key that signs unsubscribe and manage links. On AWS it must be configured (from Secrets
- * Manager); on a laptop one is generated on first use and kept in the data folder, readable only by
- * its owner, so links in earlier local emails keep working across restarts.
+ * The token key from Secrets Manager when `CIPHERWATCH_TOKEN_SECRET_ARN` is set (on AWS), read once
+ * per cold start; undefined otherwise, and the key then resolves on first use (`resolveTokenSecret`).
+ */
+export async function fetchTokenSecret(config: Config, read?: SecretReader): Promise<string | undefined> {
+  if (config.tokenSecret || !config.tokenSecretArn) return undefined;
+  const secret = (await readSecretOnce(config.tokenSecretArn, read)).trim();
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(
+      'CIPHERWATCH_TOKEN_SECRET_ARN',
+      `The secret in CIPHERWATCH_TOKEN_SECRET_ARN must hold at least ${MIN_SECRET_LENGTH} characters.`,
+    );
+  }
+  return secret;
+}
+
+/**
+ * The key without Secrets Manager: from the environment, or on a laptop generated on first use and kept
+ * in the data folder, readable only by its owner, so links in earlier local emails keep working across
+ * restarts. In Lambda it comes from Secrets Manager (`fetchTokenSecret`) or the environment.
  */
 export function resolveTokenSecret(config: Config): string {
   if (config.tokenSecret) return config.tokenSecret;
   if (config.inLambda) {
     throw new ConfigError(
-      'CIPHERWATCH_TOKEN_SECRET',
-      'CIPHERWATCH_TOKEN_SECRET must be set in Lambda (at least 32 characters).',
+      'CIPHERWATCH_TOKEN_SECRET_ARN',
+      'CIPHERWATCH_TOKEN_SECRET_ARN (or CIPHERWATCH_TOKEN_SECRET) must be set in Lambda.',
     );
   }
   const file = path.join(config.dataDir, 'token-secret');
   try {
     const stored = readFileSync(file, 'utf8').trim();
-    if (stored.length >= 32) return stored;
+    if (stored.length >= MIN_SECRET_LENGTH) return stored;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }

@@ -40,12 +40,14 @@ export interface QueueDefinition {
   maxReceiveCount: number;
   /** Messages handed to one consumer invocation. */
   batchSize: number;
+  /** Seconds the consumer may run on one batch (the Lambda timeout); the visibility timeout is at least six times this. */
+  consumerTimeoutSeconds: number;
   /** Seconds a dead letter is kept for an operator to inspect. */
   deadLetterRetentionSeconds: number;
 }
 
 export type TableId = 'feeds' | 'stories' | 'subscribers' | 'deliveries' | 'limits' | 'feedback';
-export type QueueId = 'pollFeeds' | 'digests';
+export type QueueId = 'pollFeeds' | 'digests' | 'sesEvents';
 
 const string = (name: string): KeyDefinition => ({ name, type: 'S' });
 
@@ -124,6 +126,8 @@ export const QUEUES: Readonly<Record<QueueId, QueueDefinition>> = {
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 3,
     batchSize: 5,
+    // Five feeds fetched side by side, each within its 15-second deadline, then stored.
+    consumerTimeoutSeconds: 30,
     deadLetterRetentionSeconds: 14 * 24 * 3600,
   },
   digests: {
@@ -133,6 +137,18 @@ export const QUEUES: Readonly<Record<QueueId, QueueDefinition>> = {
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     batchSize: 10,
+    consumerTimeoutSeconds: 30,
+    deadLetterRetentionSeconds: 14 * 24 * 3600,
+  },
+  // SES bounce and complaint events (configuration set -> EventBridge -> this queue) that suppress readers.
+  sesEvents: {
+    id: 'sesEvents',
+    name: 'cipherwatch-ses-events',
+    envVar: 'SES_EVENTS_QUEUE_URL',
+    visibilityTimeoutSeconds: 120,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    consumerTimeoutSeconds: 20,
     deadLetterRetentionSeconds: 14 * 24 * 3600,
   },
 };

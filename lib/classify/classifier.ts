@@ -1,8 +1,8 @@
+import { toPlainText } from '#lib/plain-text.ts';
 import { sentenceAround } from './evidence-sentence.ts';
 import { guessLanguage, packLanguageOf, packLanguages } from './language.ts';
 import { createLearnedLayer, type LearnedLayer, type LearnedScores } from './learned-layer.ts';
 import { PhraseIndex, type PhraseMatchSink } from './phrase-index.ts';
-import { toPlainText } from './plain-text.ts';
 import type { EvidenceSpan, Hit, RuleScan, Span, Target, TopicState } from './rule-scan.ts';
 import { type Token, tokenize } from './tokens.ts';
 import type { TopicPack } from './topic-pack.ts';

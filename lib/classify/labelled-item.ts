@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const textField = (name: string) => z.string({ error: `expected "${name}" to be text` });
 

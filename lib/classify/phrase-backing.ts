@@ -1,5 +1,5 @@
+import { toPlainText } from '#lib/plain-text.ts';
 import { PhraseIndex, type PhraseMatchSink } from './phrase-index.ts';
-import { toPlainText } from './plain-text.ts';
 import { tokenize } from './tokens.ts';
 import type { TopicPack } from './topic-pack.ts';
 import type { ClassifiableText } from './types.ts';

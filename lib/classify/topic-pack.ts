@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type PackLanguage, packLanguages } from './language.ts';
 import { type LinearModel, loadModelBeside } from './model.ts';
 

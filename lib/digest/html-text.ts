@@ -11,22 +11,6 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
 }
 
-/** Text on one line: control characters and line breaks become spaces, runs of whitespace fold. */
-export function oneLine(text: string): string {
-  return text
-    .replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-/** Shortens text to at most `max` characters at a word boundary, adding an ellipsis when cut. */
-export function shorten(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max);
-  const lastSpace = cut.lastIndexOf(' ');
-  return `${(lastSpace > max * 0.6 ? cut.slice(0, lastSpace) : cut).replace(/[\s,;:.–-]+$/, '')}…`;
-}
-
 /**
  * The URL when it is an absolute http(s) link without embedded credentials, normalized; otherwise
  * undefined, so `javascript:`, `data:` and other schemes never reach an email.

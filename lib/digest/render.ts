@@ -1,9 +1,10 @@
+import { foldWhitespace, truncate } from '#lib/plain-text.ts';
 import { plural } from '#lib/plural.ts';
 import type { Story } from '#lib/stories/story.ts';
 import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import { zonedFormatter } from '#lib/subscriptions/zoned-time.ts';
 import type { Digest, DigestEntry, DigestSection } from './digest.ts';
-import { escapeHtml, oneLine, safeHttpUrl, shorten } from './html-text.ts';
+import { escapeHtml, safeHttpUrl } from './html-text.ts';
 import { zoneAbbreviation } from './zone-name.ts';
 
 /** An email ready for a transport: subject, both bodies and the list headers. */
@@ -118,7 +119,7 @@ function listNames(names: readonly string[], max = names.length): string {
 export const SUBJECT_MAX = 78;
 
 function subjectFor(digest: Digest, kind: DigestKind, product: string): string {
-  const names = digest.sections.map((section) => oneLine(section.topicName));
+  const names = digest.sections.map((section) => foldWhitespace(section.topicName));
   const count = digest.totalStories;
   const start =
     kind === 'alert'
@@ -132,7 +133,7 @@ function subjectFor(digest: Digest, kind: DigestKind, product: string): string {
   }
   const rest = names.length - 1;
   const tail = rest > 0 ? ` +${rest} more` : '';
-  return `${start}${shorten(names[0] ?? '', Math.max(8, SUBJECT_MAX - start.length - tail.length))}${tail}`;
+  return `${start}${truncate(names[0] ?? '', Math.max(8, SUBJECT_MAX - start.length - tail.length))}${tail}`;
 }
 
 function hourLabel(hour: number): string {
@@ -141,7 +142,7 @@ function hourLabel(hour: number): string {
 
 function reasonLine(digest: Digest, kind: DigestKind, ctx: RenderContext, product: string): string {
   const { subscriber } = ctx;
-  const topics = listNames(digest.sections.map((section) => oneLine(section.topicName)));
+  const topics = listNames(digest.sections.map((section) => foldWhitespace(section.topicName)));
   if (kind === 'alert') {
     return `You receive ${product} alerts on ${topics} because you asked to hear as soon as an important story appears.`;
   }
@@ -165,7 +166,7 @@ function checkedHeaderUrl(field: string, url: string, scheme: 'http' | 'mailto')
 }
 
 function listIdHeader(listId: string, product: string): string {
-  const value = oneLine(listId);
+  const value = foldWhitespace(listId);
   if (!value) throw new RenderError('listId', 'is empty');
   if (value.includes('<')) return value;
   return `${product} digests <${value}>`;
@@ -173,7 +174,7 @@ function listIdHeader(listId: string, product: string): string {
 
 function moreLine(section: DigestSection, kind: DigestKind): string {
   const span = kind === 'alert' ? 'in this alert' : kind === 'weekly' ? 'this week' : 'in this period';
-  return `And ${plural(section.moreCount, 'more story', 'more stories')} on ${oneLine(section.topicName)} ${span}`;
+  return `And ${plural(section.moreCount, 'more story', 'more stories')} on ${foldWhitespace(section.topicName)} ${span}`;
 }
 
 /** The archive page listing every story of the section's topic in the digest's window. */
@@ -199,10 +200,10 @@ function storyText(story: Story): StoryText {
   let text = storyTexts.get(story);
   if (!text) {
     text = {
-      title: oneLine(story.title) || 'Untitled story',
+      title: foldWhitespace(story.title) || 'Untitled story',
       // Cleaning only what can be shown keeps long summaries cheap.
-      summary: shorten(oneLine(story.summary.slice(0, SUMMARY_MAX * 2)), SUMMARY_MAX),
-      source: oneLine(story.sources[0]?.feedName ?? '') || 'Unknown source',
+      summary: truncate(foldWhitespace(story.summary.slice(0, SUMMARY_MAX * 2)), SUMMARY_MAX),
+      source: foldWhitespace(story.sources[0]?.feedName ?? '') || 'Unknown source',
       // The canonical URL: the publisher's page without utm_*/fbclid trackers.
       link: safeHttpUrl(story.canonicalUrl) ?? safeHttpUrl(story.link),
     };
@@ -227,9 +228,9 @@ function entryHtml(entry: DigestEntry, timeZone: string, feedbackUrl: string | u
     `<p style="${STYLE.meta}">${meta}</p>`,
   ];
   if (story.summary) parts.push(`<p style="${STYLE.summary}">${escapeHtml(story.summary)}</p>`);
-  parts.push(`<p style="${STYLE.why}">Why it’s here: ${escapeHtml(oneLine(entry.why))}</p>`);
+  parts.push(`<p style="${STYLE.why}">Why it’s here: ${escapeHtml(foldWhitespace(entry.why))}</p>`);
   if (entry.alsoReportedBy.length > 0) {
-    const others = entry.alsoReportedBy.map(oneLine).join(', ');
+    const others = entry.alsoReportedBy.map(foldWhitespace).join(', ');
     parts.push(`<p style="${STYLE.why}">Also reported by ${escapeHtml(others)}</p>`);
   }
   if (feedbackUrl) {
@@ -248,9 +249,9 @@ function entryText(entry: DigestEntry, timeZone: string, feedbackUrl: string | u
     `  ${[story.source, formatLocalTime(entry.story.publishedAt, timeZone)].filter(Boolean).join(' · ')}`,
   );
   if (story.summary) lines.push(`  ${story.summary}`);
-  lines.push(`  Why it’s here: ${oneLine(entry.why)}`);
+  lines.push(`  Why it’s here: ${foldWhitespace(entry.why)}`);
   if (entry.alsoReportedBy.length > 0) {
-    lines.push(`  Also reported by ${entry.alsoReportedBy.map(oneLine).join(', ')}`);
+    lines.push(`  Also reported by ${entry.alsoReportedBy.map(foldWhitespace).join(', ')}`);
   }
   if (story.link) lines.push(`  ${story.link}`);
   if (feedbackUrl) lines.push(`  Not relevant? ${feedbackUrl}`);
@@ -270,7 +271,7 @@ function feedbackUrl(ctx: RenderContext, storyId: string, topicId: string): stri
  * Throws RenderError when a context URL is unsafe for a header.
  */
 export function renderDigest(digest: Digest, ctx: RenderContext): RenderedEmail {
-  const product = oneLine(ctx.productName ?? '') || 'Cipherwatch';
+  const product = foldWhitespace(ctx.productName ?? '') || 'Cipherwatch';
   const kind = kindOf(digest, ctx.subscriber);
   const unsubscribeUrl = checkedHeaderUrl('unsubscribeUrl', ctx.unsubscribeUrl, 'http');
   const manageUrl = checkedHeaderUrl('manageUrl', ctx.manageUrl, 'http');
@@ -282,7 +283,7 @@ export function renderDigest(digest: Digest, ctx: RenderContext): RenderedEmail 
   const headline =
     kind === 'alert'
       ? `${plural(digest.totalStories, 'new story', 'new stories')} worth your attention now`
-      : `${plural(digest.totalStories, 'story', 'stories')} on ${listNames(digest.sections.map((s) => oneLine(s.topicName)))}`;
+      : `${plural(digest.totalStories, 'story', 'stories')} on ${listNames(digest.sections.map((s) => foldWhitespace(s.topicName)))}`;
   const reason = reasonLine(digest, kind, ctx, product);
 
   const html: string[] = [
@@ -302,7 +303,7 @@ export function renderDigest(digest: Digest, ctx: RenderContext): RenderedEmail 
   const text: string[] = [kicker, headline, ''];
 
   for (const section of digest.sections) {
-    const name = oneLine(section.topicName);
+    const name = foldWhitespace(section.topicName);
     html.push(`<h2 style="${STYLE.section}">${escapeHtml(name)}</h2>`);
     text.push(name.toUpperCase(), '='.repeat(Math.min(name.length, 60)), '');
     for (const entry of section.entries) {

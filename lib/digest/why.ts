@@ -1,5 +1,5 @@
 import type { TopicMatch } from '#lib/classify/types.ts';
-import { oneLine, shorten } from './html-text.ts';
+import { foldWhitespace, truncate } from '#lib/plain-text.ts';
 
 const MAX_SENTENCE = 180;
 const MAX_PHRASES = 3;
@@ -14,10 +14,10 @@ export function explainMatch(match: TopicMatch, topicName: string): string {
   const phrases: string[] = [];
   for (const evidence of match.evidence) {
     if (evidence.sentence !== first.sentence || phrases.length >= MAX_PHRASES) continue;
-    const phrase = shorten(oneLine(evidence.phrase), 60);
+    const phrase = truncate(foldWhitespace(evidence.phrase), 60);
     if (phrase && !phrases.includes(phrase)) phrases.push(phrase);
   }
   const quoted = phrases.map((phrase) => `"${phrase}"`).join(', ');
-  const sentence = shorten(oneLine(first.sentence), MAX_SENTENCE);
+  const sentence = truncate(foldWhitespace(first.sentence), MAX_SENTENCE);
   return sentence ? `Matched ${quoted} in: “${sentence}”` : `Matched ${quoted}.`;
 }

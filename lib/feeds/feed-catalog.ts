@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpUrl } from '#lib/config.ts';
 
 export const defaultFeedCatalogPath = fileURLToPath(new URL('../../config/feeds.yaml', import.meta.url));

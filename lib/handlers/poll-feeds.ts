@@ -44,6 +44,7 @@ export function createPollFeedsHandler(
       const outcome = await pollFeed(job.feedId, {
         ...app,
         allowPrivateNetworks: app.config.allowPrivateNetworks,
+        maxItemsPerFeed: app.config.maxItemsPerFeed,
         pollIntervalMinutes: app.config.pollIntervalMinutes,
       });
       logOutcome(outcome, log);
@@ -103,6 +104,12 @@ function logOutcome(outcome: PollOutcome, log: Log): void {
       nextPollAt: outcome.feed.nextPollAt,
     });
   } else if (outcome.status === 'updated') {
-    log.info('Feed polled', { feed: outcome.feed.url, items: outcome.items, new: outcome.created.length });
+    log.info('Feed polled', {
+      feed: outcome.feed.url,
+      items: outcome.items,
+      new: outcome.created.length,
+      // Items too large to store, left out so the rest of the feed is stored.
+      skipped: outcome.skipped,
+    });
   }
 }

@@ -4,10 +4,10 @@ import { afterFailure, afterSuccess, type PollPolicy, pollPolicyFor } from '#lib
 import type { FeedStore } from '#lib/feeds/feed-store.ts';
 import { FeedError, FeedGoneError, RateLimitedError } from '#lib/reader/errors.ts';
 import { type FetchFeedOptions, type FetchResult, fetchFeed } from '#lib/reader/fetch.ts';
-import { findCluster } from '#lib/stories/cluster.ts';
-import { processFeed } from '#lib/stories/process.ts';
+import { ClusterIndex } from '#lib/stories/cluster.ts';
+import { DEFAULT_MAX_ITEMS_PER_FEED, processFeed } from '#lib/stories/process.ts';
 import type { Story } from '#lib/stories/story.ts';
-import type { StoryStore } from '#lib/stories/story-store.ts';
+import type { SaveResult, StoryStore } from '#lib/stories/story-store.ts';
 
 export interface PollDependencies {
   feeds: FeedStore;
@@ -22,12 +22,22 @@ export interface PollDependencies {
   /** The network fetch; tests may inject a resolver through `fetchOptions`. */
   fetch?: (url: string, options: FetchFeedOptions) => Promise<FetchResult>;
   fetchOptions?: Partial<FetchFeedOptions>;
+  /** Items kept from one poll of a feed, newest first (default 500). */
+  maxItemsPerFeed?: number;
 }
 
 export type PollOutcome =
   | { status: 'skipped'; feedId: string; reason: string }
   | { status: 'not-modified'; feed: Feed }
-  | { status: 'updated'; feed: Feed; items: number; created: Story[]; sourcesAdded: number }
+  | {
+      status: 'updated';
+      feed: Feed;
+      items: number;
+      created: Story[];
+      sourcesAdded: number;
+      /** Items left out because they could not be stored (too large for a DynamoDB item). */
+      skipped: number;
+    }
   | { status: 'failed'; feed: Feed; error: FeedError };
 
 /** How far back a new story looks for an earlier copy of the same wire story. */
@@ -49,6 +59,8 @@ export async function pollFeed(feedId: string, deps: PollDependencies): Promise<
   let fetched: FetchResult;
   let stories: Story[];
   let items: number;
+  // Names the step in the reason `feeds list` shows when something other than the feed itself fails.
+  let step = 'Fetching the feed';
   try {
     fetched = await (deps.fetch ?? fetchFeed)(feed.url, {
       ...deps.fetchOptions,
@@ -60,13 +72,16 @@ export async function pollFeed(feedId: string, deps: PollDependencies): Promise<
       await deps.feeds.recordPoll(feed.id, afterSuccess(feed, fetched, now, policy));
       return { status: 'not-modified', feed };
     }
+    step = 'Reading the feed';
     const processed = await processFeed(
       fetched.body,
       { id: feed.id, url: fetched.finalUrl, name: feed.name, language: feed.language },
       (text) => deps.classifier.classify(text),
       now,
+      { maxItems: deps.maxItemsPerFeed ?? DEFAULT_MAX_ITEMS_PER_FEED },
     );
     items = processed.items.length;
+    step = 'Finding earlier copies of its stories';
     stories = await assignClusters(
       processed.items.map((item) => {
         const { classification, ...normalized } = item;
@@ -82,7 +97,10 @@ export async function pollFeed(feedId: string, deps: PollDependencies): Promise<
       now,
     );
   } catch (error) {
-    if (!(error instanceof FeedError)) throw error;
+    if (!(error instanceof FeedError)) {
+      await recordUnexpectedFailure(feed, error, step, deps, now, policy);
+      throw error;
+    }
     const change = afterFailure(
       feed,
       {
@@ -98,11 +116,55 @@ export async function pollFeed(feedId: string, deps: PollDependencies): Promise<
     return { status: 'failed', feed: { ...feed, ...change }, error };
   }
 
-  const saved = await deps.stories.save(stories, feed.id);
+  let saved: SaveResult;
+  try {
+    saved = await deps.stories.save(stories, feed.id);
+  } catch (error) {
+    await recordUnexpectedFailure(feed, error, "Storing the feed's stories", deps, now, policy);
+    throw error;
+  }
   await deps.feeds.recordPoll(feed.id, afterSuccess(feed, fetched, now, policy));
   // A story whose first save was interrupted before its index was written reaches readers only now.
   const created = [...saved.created, ...saved.repaired];
-  return { status: 'updated', feed, items, created, sourcesAdded: saved.sourcesAdded };
+  return {
+    status: 'updated',
+    feed,
+    items,
+    created,
+    sourcesAdded: saved.sourcesAdded,
+    skipped: saved.skipped,
+  };
+}
+
+/**
+ * Marks the feed failing, with the reason, when its poll ends in an error that is not the feed's own (the
+ * store refused a write, a bug): `feeds list` then shows it instead of "ok". The error is still thrown, so the
+ * queue retries the job. When even this record cannot be written (the store is down), the original error wins.
+ */
+async function recordUnexpectedFailure(
+  feed: Feed,
+  error: unknown,
+  step: string,
+  deps: PollDependencies,
+  now: Date,
+  policy: PollPolicy,
+): Promise<void> {
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const change = afterFailure(
+    feed,
+    {
+      error: {
+        name: 'PollError',
+        message: `${step} failed (${detail.replace(/\s+/g, ' ').slice(0, 300)}); the poll will be retried`,
+        at: now.toISOString(),
+      },
+      permanent: false,
+      gone: false,
+    },
+    now,
+    policy,
+  );
+  await deps.feeds.recordPoll(feed.id, change).catch(() => undefined);
 }
 
 /**
@@ -111,17 +173,30 @@ export async function pollFeed(feedId: string, deps: PollDependencies): Promise<
  * those earlier in this batch.
  */
 async function assignClusters(stories: Story[], repository: StoryStore, now: Date): Promise<Story[]> {
-  const topics = [...new Set(stories.flatMap((story) => story.topics.map((topic) => topic.id)))];
-  if (topics.length === 0) return stories;
+  const relevant = stories.filter((story) => story.topics.length > 0);
+  if (relevant.length === 0) return stories;
+  // Stories stored by an earlier poll keep the cluster they were given then: a re-poll with nothing new
+  // compares nothing.
+  const stored = await repository.existingIds(relevant.map((story) => story.id));
+  const fresh = relevant.filter((story) => !stored.has(story.id));
+  if (fresh.length === 0) return stories;
+  const topics = [...new Set(fresh.flatMap((story) => story.topics.map((topic) => topic.id)))];
   const since = new Date(now.getTime() - CLUSTER_LOOKBACK_MS);
   const until = new Date(now.getTime() + 1);
-  const candidates = (await Promise.all(topics.map((topic) => repository.topicWindow(topic, since, until))))
-    .flat()
-    .map((entry) => ({ clusterId: entry.clusterId, title: entry.title }));
+  const candidates = new ClusterIndex();
+  for (const entry of (
+    await Promise.all(topics.map((topic) => repository.topicWindow(topic, since, until)))
+  ).flat()) {
+    candidates.add(entry.clusterId, entry.title);
+  }
+  const clusters = new Map<string, string>();
+  for (const story of fresh) {
+    const clusterId = candidates.find({ id: story.id, title: story.title });
+    candidates.add(clusterId, story.title);
+    clusters.set(story.id, clusterId);
+  }
   return stories.map((story) => {
-    if (story.topics.length === 0) return story;
-    const clusterId = findCluster({ id: story.id, title: story.title }, candidates);
-    candidates.push({ clusterId, title: story.title });
-    return { ...story, clusterId };
+    const clusterId = clusters.get(story.id);
+    return clusterId === undefined ? story : { ...story, clusterId };
   });
 }

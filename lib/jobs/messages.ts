@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One feed to poll. */
 export const pollFeedJobSchema = z.object({

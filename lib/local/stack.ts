@@ -95,7 +95,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       configure: (config) => ({
         ...config,
         aws,
-        queueUrls: { pollFeeds: queues.pollFeeds.url, digests: queues.digests.url },
+        queueUrls: {
+          pollFeeds: queues.pollFeeds.url,
+          digests: queues.digests.url,
+          sesEvents: queues.sesEvents.url,
+        },
       }),
       async stop() {
         if (!emulators) return;

@@ -1,6 +1,8 @@
 import Parser from 'rss-parser';
 import { FeedError, FeedParseError } from './errors.ts';
+import { ParseBudget } from './parse-budget.ts';
 import { prepareXml, repairEntities } from './prepare-xml.ts';
+import { keepTextMarkup } from './text-constructs.ts';
 
 /** One feed entry as the feed gave it: text still raw (possibly HTML), links possibly relative. */
 export interface RawFeedItem {
@@ -12,7 +14,11 @@ export interface RawFeedItem {
   /** RSS guid with isPermaLink not "false": the guid is the item's URL. */
   guidIsPermaLink: boolean;
   summaryHtml?: string | undefined;
+  /** False when the feed declared the summary plain text (Atom type="text"); true when absent. */
+  summaryIsHtml?: boolean | undefined;
   contentHtml?: string | undefined;
+  /** False when the feed declared the content plain text (Atom type="text"); true when absent. */
+  contentIsHtml?: boolean | undefined;
   /** The publication date exactly as written. */
   published?: string | undefined;
   language?: string | undefined;
@@ -39,11 +45,20 @@ interface ItemExtra {
   links?: unknown;
   guidNodes?: unknown;
   titleNodes?: unknown;
+  summaryNodes?: unknown;
+  contentNodes?: unknown;
   published?: unknown;
   updated?: unknown;
   language?: unknown;
   date?: unknown;
   issued?: unknown;
+  created?: unknown;
+  modified?: unknown;
+  atomPublished?: unknown;
+  atomUpdated?: unknown;
+  dctermsIssued?: unknown;
+  dctermsCreated?: unknown;
+  dctermsModified?: unknown;
   id?: unknown;
   summary?: unknown;
   'content:encoded'?: unknown;
@@ -59,9 +74,20 @@ const parser = new Parser<FeedExtra, ItemExtra>({
       ['link', 'links', { keepArray: true }],
       ['guid', 'guidNodes', { keepArray: true }],
       ['title', 'titleNodes', { keepArray: true }],
+      ['summary', 'summaryNodes', { keepArray: true }],
+      ['content', 'contentNodes', { keepArray: true }],
       'published',
       'updated',
-      ['dcterms:issued', 'issued'],
+      // Atom 0.3 names.
+      'issued',
+      'created',
+      'modified',
+      // Dates from other namespaces inside RSS items, under their conventional prefixes.
+      ['atom:published', 'atomPublished'],
+      ['atom:updated', 'atomUpdated'],
+      ['dcterms:issued', 'dctermsIssued'],
+      ['dcterms:created', 'dctermsCreated'],
+      ['dcterms:modified', 'dctermsModified'],
     ],
   },
 });
@@ -119,8 +145,15 @@ type ParserItem = ParserOutput['items'][number];
  * refused entity declarations. When strict parsing fails, HTML entities and stray ampersands are repaired and
  * the parse is tried once more. No I/O. Failures become a `FeedParseError`.
  */
-export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFeed> {
-  let prepared = ensureChannel(prepareXml(xml, feedUrl));
+export async function parseFeed(
+  xml: string,
+  feedUrl: string,
+  budget: ParseBudget = new ParseBudget(feedUrl),
+): Promise<ParsedFeed> {
+  let prepared = prepareXml(xml, feedUrl);
+  budget.check('reading the prolog');
+  prepared = ensureChannel(keepTextMarkup(prepared, feedUrl));
+  budget.check('reading text elements');
   let output: ParserOutput;
   try {
     output = await parser.parseString(prepared);
@@ -129,12 +162,14 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFee
     const repaired = repairEntities(prepared);
     if (repaired === prepared) throw parseError(firstError, feedUrl);
     prepared = repaired;
+    budget.check('repairing entities');
     try {
       output = await parser.parseString(prepared);
     } catch (error) {
       throw parseError(error, feedUrl);
     }
   }
+  budget.check('parsing the XML');
   const root = readRoot(prepared);
   const rootAttributes = root.attributes;
   const base = resolveAgainst(rootAttributes['xml:base'], feedUrl) ?? feedUrl;
@@ -144,7 +179,10 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFee
     link: resolveAgainst(textOf(output.link), base),
     language: language || undefined,
     base,
-    items: (output.items ?? []).map((item) => toRawItem(item, base, root.name === 'feed')),
+    items: (output.items ?? []).map((item) => {
+      budget.check('reading items');
+      return toRawItem(item, base, root.name === 'feed');
+    }),
   };
 }
 
@@ -157,23 +195,76 @@ function toRawItem(item: ParserItem, feedBase: string, isAtom: boolean): RawFeed
   // Atom titles are plain text unless typed html/xhtml; RSS titles often carry escaped markup.
   return {
     title: textOf(item.title),
-    titleIsHtml: isAtom ? titleType === 'html' || titleType === 'xhtml' : true,
+    titleIsHtml: isAtom ? isMarkupType(titleType) : true,
     link: chooseLink(item.links, base) ?? textOf(item.link),
     guid: textOf(guidNode) ?? textOf(item.id) ?? attrs['rdf:about'],
     guidIsPermaLink:
       guidNode !== undefined &&
       attributesOf(isRecord(guidNode) ? guidNode.$ : undefined).isPermaLink !== 'false',
-    summaryHtml: textOf(item.summary) ?? (isAtom ? undefined : textOf(item.content)),
-    contentHtml: textOf(item['content:encoded']) ?? (isAtom ? textOf(item.content) : undefined),
+    ...bodyText(item, isAtom),
+    // When an item gives several dates, publication wins over creation, and creation over modification
+    // (a correction must not make an old story look new): published (Atom 1.0, also atom:published in RSS),
+    // pubDate (RSS 2.0), issued (Atom 0.3, dcterms:issued), dc:date (RSS 1.0's publication date), created
+    // (Atom 0.3, dcterms:created), then updated (Atom 1.0, atom:updated), modified (Atom 0.3,
+    // dcterms:modified). The first one present is taken as written; unreadable text falls back later.
     published:
       textOf(item.published) ??
+      textOf(item.atomPublished) ??
       textOf(item.pubDate) ??
-      textOf(item.date) ??
       textOf(item.issued) ??
-      textOf(item.updated),
+      textOf(item.dctermsIssued) ??
+      textOf(item.date) ??
+      textOf(item.created) ??
+      textOf(item.dctermsCreated) ??
+      textOf(item.updated) ??
+      textOf(item.atomUpdated) ??
+      textOf(item.modified) ??
+      textOf(item.dctermsModified),
     language: textOf(item.language) ?? attrs['xml:lang'],
     base,
   };
+}
+
+/** An entry's summary and content, each with whether it holds markup (by its declared Atom type). */
+function bodyText(
+  item: ParserItem,
+  isAtom: boolean,
+): Pick<RawFeedItem, 'summaryHtml' | 'summaryIsHtml' | 'contentHtml' | 'contentIsHtml'> {
+  if (!isAtom) {
+    return {
+      summaryHtml: textOf(item.summary) ?? textOf(item.content),
+      contentHtml: textOf(item['content:encoded']),
+    };
+  }
+  const summaryType = typeOf(item.summaryNodes);
+  const contentType = typeOf(item.contentNodes);
+  return {
+    summaryHtml: isTextType(summaryType) ? textOf(item.summary) : undefined,
+    summaryIsHtml: isMarkupType(summaryType),
+    // Atom content may be an image or other media (a MIME type, often base64): only text is read.
+    contentHtml: isTextType(contentType) ? textOf(item.content) : undefined,
+    contentIsHtml: isMarkupType(contentType),
+  };
+}
+
+function typeOf(nodes: unknown): string | undefined {
+  const node = firstOf(nodes);
+  return attributesOf(isRecord(node) ? node.$ : undefined).type;
+}
+
+/** Absent, `text` and `text/plain` mean plain text; RFC 4287 §3.1 also allows html and xhtml. */
+function isTextType(type: string | undefined): boolean {
+  const name = type?.split(';')[0]?.trim().toLowerCase();
+  return name === undefined || name === 'text' || name === 'text/plain' || isMarkupType(type);
+}
+
+/**
+ * Whether an Atom text construct's `type` says it holds markup (RFC 4287 §3.1: `html`, `xhtml`; Atom 0.3 used
+ * the MIME types `text/html` and `application/xhtml+xml`). Absent, `text` and `text/plain` mean plain text.
+ */
+function isMarkupType(type: string | undefined): boolean {
+  const name = type?.split(';')[0]?.trim().toLowerCase();
+  return name === 'html' || name === 'xhtml' || name === 'text/html' || name === 'application/xhtml+xml';
 }
 
 /** Picks the item's web page among Atom links (rel="alternate", HTML first) or takes the RSS link. */
@@ -233,8 +324,10 @@ function attributesOf(value: unknown): Record<string, string | undefined> {
   return attributes;
 }
 
+const ROOT_SEARCH_LENGTH = 8192;
+
 function readRoot(xml: string): { name: string | undefined; attributes: Record<string, string | undefined> } {
-  const root = /<(?:[A-Za-z_][\w.-]*:)?(feed|rss|RDF)\b([^>]*)>/.exec(xml.slice(0, 8192));
+  const root = /<(?:[A-Za-z_][\w.-]*:)?(feed|rss|RDF)\b([^>]*)>/.exec(xml.slice(0, ROOT_SEARCH_LENGTH));
   const attributes: Record<string, string | undefined> = {};
   for (const match of (root?.[2] ?? '').matchAll(/(xml:(?:lang|base))\s*=\s*(["'])(.*?)\2/g)) {
     if (match[1] !== undefined) attributes[match[1]] = match[3];
@@ -248,7 +341,9 @@ function readRoot(xml: string): { name: string | undefined; attributes: Record<s
  */
 function ensureChannel(xml: string): string {
   if (/<channel[\s>/]/.test(xml)) return xml;
-  const root = /<(rss|rdf:RDF)\b[^>]*>/.exec(xml);
+  // The root opens right after the prolog (whose comments and DOCTYPE are gone): looking further would let a
+  // document of repeated "<rss" make this search quadratic.
+  const root = /<(rss|rdf:RDF)\b[^>]*>/.exec(xml.slice(0, ROOT_SEARCH_LENGTH));
   if (root === null || root[0].endsWith('/>')) return xml;
   const afterRoot = root.index + root[0].length;
   if (root[1] === 'rdf:RDF') return `${xml.slice(0, afterRoot)}<channel></channel>${xml.slice(afterRoot)}`;

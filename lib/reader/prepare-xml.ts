@@ -1,11 +1,14 @@
+import { decodeHTMLStrict } from 'entities';
 import { FeedParseError } from './errors.ts';
-import { HTML_ENTITIES } from './html-entities.ts';
 
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
-const DOCTYPE = /<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>/iy;
-// CDATA and comments are matched first and kept as they are: the XML parser takes their text literally.
-const AMPERSAND =
-  /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|&(?:(#\d+|#[xX][0-9a-fA-F]+)|([A-Za-z][A-Za-z0-9]*));|&/g;
+// The end of an internal subset: "]" then ">". Searched forward once, so a DOCTYPE of any shape is read in
+// linear time (a nested "[...]*" pattern here once took time doubling with each "[]" pair).
+const SUBSET_END = /\]\s*>/g;
+// CDATA and comments are found first and kept as they are: the XML parser takes their text literally.
+const LITERAL_SECTION = /<!\[CDATA\[|<!--/g;
+// Linear: a match starts only at "&", and a name without ";" is read once before the lone "&" matches.
+const REFERENCE = /&(?:(#\d+|#[xX][0-9a-fA-F]+)|([A-Za-z][A-Za-z0-9]*));|&/g;
 
 /**
  * Makes untrusted feed XML safe for the parser: refuses entity declarations (the "billion laughs" family)
@@ -22,15 +25,29 @@ export function prepareXml(xml: string, feedUrl: string): string {
  */
 export function repairEntities(xml: string): string {
   if (!xml.includes('&')) return xml;
-  return xml.replace(AMPERSAND, repairReference);
+  const parts: string[] = [];
+  let copied = 0;
+  LITERAL_SECTION.lastIndex = 0;
+  for (let found = LITERAL_SECTION.exec(xml); found !== null; found = LITERAL_SECTION.exec(xml)) {
+    parts.push(xml.slice(copied, found.index).replace(REFERENCE, repairReference));
+    // The section is kept whole; an unterminated one runs to the end, so nothing after it is touched.
+    const end = xml.indexOf(found[0] === '<!--' ? '-->' : ']]>', found.index + found[0].length);
+    copied = end === -1 ? xml.length : end + 3;
+    parts.push(xml.slice(found.index, copied));
+    LITERAL_SECTION.lastIndex = copied;
+  }
+  parts.push(xml.slice(copied).replace(REFERENCE, repairReference));
+  const repaired = parts.join('');
+  return repaired === xml ? xml : repaired;
 }
 
 function repairReference(whole: string, numeric?: string, name?: string): string {
-  if (numeric !== undefined || whole.charCodeAt(0) === 0x3c) return whole;
+  if (numeric !== undefined) return whole;
   if (name === undefined) return '&amp;';
   if (XML_ENTITIES.has(name)) return whole;
-  const codePoint = HTML_ENTITIES.get(name);
-  return codePoint === undefined ? `&amp;${name};` : `&#${codePoint};`;
+  const decoded = decodeHTMLStrict(whole);
+  if (decoded === whole) return `&amp;${name};`;
+  return [...decoded].map((character) => `&#${character.codePointAt(0)};`).join('');
 }
 
 /**
@@ -52,19 +69,29 @@ function stripProlog(xml: string, feedUrl: string): string {
       if (end === -1) break;
       position = end + 3;
     } else if (xml.startsWith('<!', position)) {
-      DOCTYPE.lastIndex = position;
-      const doctype = DOCTYPE.exec(xml);
-      if (doctype === null) break;
-      if (/<!ENTITY/i.test(doctype[0])) {
+      const doctype = doctypeAt(xml, position);
+      if (doctype === undefined) break;
+      if (/<!ENTITY/i.test(doctype)) {
         throw new FeedParseError(
           'The feed declares its own XML entities (<!ENTITY>), which are refused because they can be used to exhaust memory',
           feedUrl,
         );
       }
-      position += doctype[0].length;
+      position += doctype.length;
     } else {
       break;
     }
   }
   return position === 0 ? xml : kept + xml.slice(position);
+}
+
+/** The DOCTYPE declaration starting at `position` (with its internal subset), or undefined when unterminated. */
+function doctypeAt(xml: string, position: number): string | undefined {
+  const gt = xml.indexOf('>', position);
+  const bracket = xml.indexOf('[', position);
+  if (gt === -1) return undefined;
+  if (bracket === -1 || bracket > gt) return xml.slice(position, gt + 1);
+  SUBSET_END.lastIndex = bracket + 1;
+  const end = SUBSET_END.exec(xml);
+  return end === null ? undefined : xml.slice(position, end.index + end[0].length);
 }

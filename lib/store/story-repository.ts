@@ -7,6 +7,7 @@ import type { SaveResult, StoryStore, TopicIndexEntry } from '#lib/stories/story
 import { batchGet, batchWrite } from './batch.ts';
 import { conditionally } from './conditional.ts';
 import { queryAll, scanAll } from './paging.ts';
+import { partitionBySize } from './story-size.ts';
 
 const STORY_TTL_DAYS = 365;
 const INDEX_TTL_DAYS = 90;
@@ -44,8 +45,15 @@ export class StoryRepository implements StoryStore {
   ) {}
 
   /** Saves one feed's stories: new ones created, known ones (by URL or GUID) credited to this feed. */
-  async save(stories: readonly Story[], source: StorySource['feedId']): Promise<SaveResult> {
-    const result: SaveResult = { created: [], repaired: [], sourcesAdded: 0, unchanged: 0 };
+  async save(all: readonly Story[], source: StorySource['feedId']): Promise<SaveResult> {
+    const { fitting: stories, tooLarge } = partitionBySize(all);
+    const result: SaveResult = {
+      created: [],
+      repaired: [],
+      sourcesAdded: 0,
+      unchanged: 0,
+      skipped: tooLarge.length,
+    };
     if (stories.length === 0) return result;
 
     const aliases = await this.resolveGuidAliases(stories);
@@ -109,6 +117,18 @@ export class StoryRepository implements StoryStore {
   async getMany(ids: readonly string[]): Promise<Story[]> {
     const items = await batchGet<StoryItem>(this.client, this.table, [...new Set(ids)].map(storyKey));
     return items.map(toStory);
+  }
+
+  /** Which of these story ids are already stored (one key-only read per 100 ids). */
+  async existingIds(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const found = await batchGet<{ pk: string }>(
+      this.client,
+      this.table,
+      [...new Set(ids)].map(storyKey),
+      'pk',
+    );
+    return new Set(found.map((item) => item.pk.slice('STORY#'.length)));
   }
 
   async get(id: string): Promise<Story | undefined> {

@@ -5,7 +5,8 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
+import type { BounceState, BounceStore, SoftBounce } from '#lib/delivery/suppression.ts';
+import type { InstantReader, Subscriber } from '#lib/subscriptions/subscriber.ts';
 import type { SubscriberStore } from '#lib/subscriptions/subscriber-store.ts';
 import { conditionally } from './conditional.ts';
 import { queryAll, scanAll } from './paging.ts';
@@ -17,6 +18,10 @@ type SubscriberItem = Subscriber & {
   scheduleBucket?: ScheduleBucket;
   nextDigestAt?: string;
   digestSlot?: string;
+  softBounces?: SoftBounce[];
+  bounceRevision?: number;
+  suppressedAt?: string;
+  suppressedReason?: string;
 };
 
 /** The index sort key: the next digest time, made unique by the subscriber id. */
@@ -26,7 +31,7 @@ const digestSlot = (nextDigestAt: string, id: string) => `${nextDigestAt}#${id}`
 const INSTANT_SORT_KEY = 'instant';
 
 /** Subscribers, keyed by the hash of their email; due digests and instant readers found by index query. */
-export class SubscriberRepository implements SubscriberStore {
+export class SubscriberRepository implements SubscriberStore, BounceStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,
@@ -91,9 +96,72 @@ export class SubscriberRepository implements SubscriberStore {
     return this.queryBucket('scheduled', `${now.toISOString()}~`);
   }
 
-  /** Active subscribers who want instant alerts. */
-  async listInstant(): Promise<Subscriber[]> {
-    return this.queryBucket('instant', `${INSTANT_SORT_KEY}~`);
+  /**
+   * Active subscribers who want instant alerts: only their ids and topics, so the poller (which calls
+   * this) is allowed to read those attributes of the index and nothing else (see the pipeline stack).
+   */
+  async listInstant(): Promise<InstantReader[]> {
+    return queryAll<InstantReader>(this.client, {
+      TableName: this.table,
+      IndexName: 'byNextDigest',
+      KeyConditionExpression: 'scheduleBucket = :bucket AND digestSlot <= :upTo',
+      ExpressionAttributeValues: { ':bucket': 'instant', ':upTo': `${INSTANT_SORT_KEY}~` },
+      Select: 'SPECIFIC_ATTRIBUTES',
+      ProjectionExpression: 'id, topics',
+    });
+  }
+
+  async bounceState(id: string): Promise<(BounceState & { revision: number }) | undefined> {
+    const result = await this.client.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { id },
+        ProjectionExpression: '#status, softBounces, bounceRevision',
+        ExpressionAttributeNames: { '#status': 'status' },
+      }),
+    );
+    const item = result.Item as Pick<SubscriberItem, 'status' | 'softBounces' | 'bounceRevision'> | undefined;
+    if (!item) return undefined;
+    return { status: item.status, softBounces: item.softBounces ?? [], revision: item.bounceRevision ?? 0 };
+  }
+
+  /** Suppressed readers leave the schedule index, so no digest or alert is queued for them again. */
+  suppress(id: string, reason: string, at: string): Promise<boolean> {
+    return conditionally(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { id },
+          ConditionExpression: 'attribute_exists(id) AND #status <> :suppressed',
+          UpdateExpression:
+            'SET #status = :suppressed, suppressedAt = :at, suppressedReason = :reason ' +
+            'REMOVE scheduleBucket, digestSlot, nextDigestAt',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':suppressed': 'suppressed', ':at': at, ':reason': reason },
+        }),
+      ),
+    );
+  }
+
+  recordSoftBounces(id: string, softBounces: readonly SoftBounce[], revision: number): Promise<boolean> {
+    return conditionally(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { id },
+          ConditionExpression:
+            revision === 0
+              ? 'attribute_exists(id) AND attribute_not_exists(bounceRevision)'
+              : 'bounceRevision = :revision',
+          UpdateExpression: 'SET softBounces = :bounces, bounceRevision = :next',
+          ExpressionAttributeValues: {
+            ':bounces': softBounces,
+            ':next': revision + 1,
+            ...(revision === 0 ? {} : { ':revision': revision }),
+          },
+        }),
+      ),
+    );
   }
 
   /** Moves a subscriber's next digest time (and last window) on; never backwards. */
@@ -157,6 +225,10 @@ export function subscriberFromItem(item: SubscriberItem): Subscriber {
     nextDigestAt: _next,
     digestSlot: _slot,
     expiresAt: _expires,
+    softBounces: _softBounces,
+    bounceRevision: _revision,
+    suppressedAt: _suppressedAt,
+    suppressedReason: _suppressedReason,
     ...subscriber
   } = item;
   return subscriber;

@@ -61,6 +61,66 @@ export function findCluster(
   return best?.clusterId ?? item.id;
 }
 
+/**
+ * Candidate titles indexed by their tokens, so finding a story's cluster looks only at titles that share a
+ * significant word with it instead of at every candidate. Each title is indexed under the prefix of its sorted
+ * fingerprint that any title similar enough must share (prefix filtering: two sets with Jaccard similarity ≥ t
+ * share a token within the first |A| − ⌈t·|A|⌉ + 1 tokens of each, in any fixed order). The result equals
+ * `findCluster` over the same candidates.
+ */
+export class ClusterIndex {
+  private readonly entries: Array<{ clusterId: string; fingerprint: string[] }> = [];
+  private readonly byToken = new Map<string, number[]>();
+  /** How many title pairs `find` has compared so far (what the index exists to keep small). */
+  comparisons = 0;
+
+  add(clusterId: string, title: string): void {
+    const fingerprint = titleFingerprint(title);
+    if (fingerprint.length === 0) return;
+    const position = this.entries.push({ clusterId, fingerprint }) - 1;
+    for (const token of prefixOf(fingerprint)) {
+      const list = this.byToken.get(token);
+      if (list === undefined) this.byToken.set(token, [position]);
+      else list.push(position);
+    }
+  }
+
+  /** The cluster of the most similar indexed title when near-identical, else the item's own id. */
+  find(item: { id: string; title: string }): string {
+    const fingerprint = titleFingerprint(item.title);
+    if (fingerprint.length === 0) return item.id;
+    const seen = new Set<number>();
+    let best: { position: number; similarity: number } | undefined;
+    for (const token of prefixOf(fingerprint)) {
+      for (const position of this.byToken.get(token) ?? []) {
+        if (seen.has(position)) continue;
+        seen.add(position);
+        this.comparisons += 1;
+        const other = this.entries[position]?.fingerprint ?? [];
+        const similarity = titleSimilarity(fingerprint, other);
+        // Ties go to the earliest candidate, as in findCluster's scan in order.
+        if (
+          similarity >= neededSimilarity(fingerprint, other) &&
+          (best === undefined ||
+            similarity > best.similarity ||
+            (similarity === best.similarity && position < best.position))
+        ) {
+          best = { position, similarity };
+        }
+      }
+    }
+    return best === undefined ? item.id : (this.entries[best.position]?.clusterId ?? item.id);
+  }
+}
+
+/** The tokens (in sorted order) that any title with similarity ≥ MIN_SIMILARITY must share with this one. */
+function prefixOf(fingerprint: readonly string[]): string[] {
+  const sorted = [...fingerprint].sort();
+  // The small epsilon keeps 0.7 × 10 from rounding up to 8 in binary floating point.
+  const length = sorted.length - Math.ceil(MIN_SIMILARITY * sorted.length - 1e-9) + 1;
+  return sorted.slice(0, length);
+}
+
 /** Drops repeats within one feed (same id, or same GUID), keeping the first occurrence. */
 export function dedupeItems<T extends NormalizedItem>(items: readonly T[]): T[] {
   const seenIds = new Set<string>();

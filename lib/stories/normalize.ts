@@ -1,17 +1,28 @@
+import { createHash } from 'node:crypto';
 import { parseHttpUrl } from '#lib/http-url.ts';
+import { cleanText, foldWhitespace, truncate } from '#lib/plain-text.ts';
 import type { RawFeedItem } from '#lib/reader/parse.ts';
 import { canonicalize, storyIdFor } from './canonical-url.ts';
-import { cleanText, foldWhitespace, truncate } from './clean-text.ts';
 import { detectLanguage, primaryLanguage } from './language.ts';
 import { parsePublished } from './published.ts';
 import type { NormalizedItem } from './story.ts';
 
+export { cleanText } from '#lib/plain-text.ts';
 export { canonicalUrl, storyIdFor } from './canonical-url.ts';
-export { cleanText } from './clean-text.ts';
 export { detectLanguage } from './language.ts';
 export { parsePublished } from './published.ts';
 
 export const SUMMARY_MAX_LENGTH = 600;
+/**
+ * A GUID longer than this (in UTF-8 bytes) is kept as its SHA-256 instead: it is part of a DynamoDB key, which
+ * holds at most 2,048 bytes, and a GUID only has to be compared, never shown.
+ */
+export const GUID_MAX_BYTES = 256;
+/**
+ * A link longer than this is dropped (the item keeps its GUID or title as identity): it is stored three times
+ * per story, and no real article URL comes near it (2,048 is also what search engines and sitemaps accept).
+ */
+export const URL_MAX_LENGTH = 2048;
 
 /** Whether a GUID names a story on its own (a URL, a URN or tag URI, or a long unique string). */
 export function isGlobalGuid(guid: string): boolean {
@@ -30,13 +41,23 @@ export function normalizeItem(
   fetchedAt: Date,
 ): NormalizedItem | undefined {
   const base = raw.base || feed.url;
-  const guid = raw.guid === undefined ? undefined : foldWhitespace(raw.guid) || undefined;
+  const guidText = raw.guid === undefined ? undefined : foldWhitespace(raw.guid) || undefined;
+  const guid = guidText === undefined ? undefined : boundedGuid(guidText);
   // An RSS guid that is a permalink is the item's URL when the item gives no link of its own.
-  const linkText = raw.link?.trim() || (guid && raw.guidIsPermaLink ? guid : undefined);
-  const url = linkText === undefined ? undefined : parseHttpUrl(linkText, base);
+  const linkText = raw.link?.trim() || (guidText && raw.guidIsPermaLink ? guidText : undefined);
+  const parsedUrl =
+    linkText === undefined || linkText.length > URL_MAX_LENGTH ? undefined : parseHttpUrl(linkText, base);
+  const url = parsedUrl === undefined || parsedUrl.href.length > URL_MAX_LENGTH ? undefined : parsedUrl;
   const link = url?.href;
   const canonical = url === undefined ? undefined : canonicalize(url);
-  const summary = cleanText(raw.summaryHtml || raw.contentHtml || '', SUMMARY_MAX_LENGTH);
+  // Text the feed declared plain (Atom type="text") is shown as written: "<b>" in it is not markup.
+  const [body, bodyIsHtml] = raw.summaryHtml
+    ? [raw.summaryHtml, raw.summaryIsHtml]
+    : [raw.contentHtml ?? '', raw.contentIsHtml];
+  const summary =
+    bodyIsHtml === false
+      ? truncate(foldWhitespace(body), SUMMARY_MAX_LENGTH)
+      : cleanText(body, SUMMARY_MAX_LENGTH);
   let title =
     raw.title === undefined ? '' : raw.titleIsHtml ? cleanText(raw.title) : foldWhitespace(raw.title);
   title = truncate(title, TITLE_MAX_LENGTH);
@@ -60,4 +81,10 @@ export function normalizeItem(
       primaryLanguage(feed.language) ??
       detectLanguage(`${title} ${summary}`),
   };
+}
+
+/** The GUID as written, or `sha256:<hex>` of it when it is too long to be part of a key. */
+function boundedGuid(guid: string): string {
+  if (Buffer.byteLength(guid, 'utf8') <= GUID_MAX_BYTES) return guid;
+  return `sha256:${createHash('sha256').update(guid).digest('hex')}`;
 }

@@ -17,6 +17,9 @@ const ZONES: Readonly<Record<string, number>> = {
   bst: 1,
 };
 const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
+// The longest real date is about 40 characters. The patterns below have adjacent optional whitespace, which
+// backtracks polynomially on long runs; a bound on the input keeps every read constant-time.
+const MAX_DATE_LENGTH = 100;
 
 // RFC 822/1123 and the variants feeds actually send: no weekday, one-digit day, two-digit year, no seconds,
 // "-" separators, named or numeric zones.
@@ -37,7 +40,7 @@ export function parsePublished(value: string | undefined, fetchedAt: Date): stri
 }
 
 function parseDate(text: string): number | undefined {
-  if (text === '') return undefined;
+  if (text === '' || text.length > MAX_DATE_LENGTH) return undefined;
   // RSS dates start with a weekday or day, ISO dates with the year: try the likely shape first.
   const rfc = /^\d{4}/.test(text) ? null : RFC822.exec(text);
   if (rfc) {

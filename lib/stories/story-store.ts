@@ -23,6 +23,8 @@ export interface SaveResult {
   sourcesAdded: number;
   /** Stories already stored with this feed among their sources. */
   unchanged: number;
+  /** Stories too large to store, left out so the rest of the feed is stored. */
+  skipped: number;
 }
 
 /** Stored stories and their topic index, as the domain uses them (`lib/store/` implements it). */
@@ -30,6 +32,8 @@ export interface StoryStore {
   /** Saves one feed's stories: new ones created, known ones (by URL or GUID) credited to this feed. */
   save(stories: readonly Story[], source: StorySource['feedId']): Promise<SaveResult>;
   getMany(ids: readonly string[]): Promise<Story[]>;
+  /** Which of these story ids are already stored. */
+  existingIds(ids: readonly string[]): Promise<Set<string>>;
   /** Index entries of one topic first seen in [start, end). */
   topicWindow(topic: string, start: Date, end: Date): Promise<TopicIndexEntry[]>;
 }

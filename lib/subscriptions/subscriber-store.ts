@@ -1,4 +1,4 @@
-import type { Subscriber } from './subscriber.ts';
+import type { InstantReader, Subscriber } from './subscriber.ts';
 
 /** Subscribers as the domain uses them (`lib/store/` implements it on DynamoDB). */
 export interface SubscriberStore {
@@ -10,8 +10,8 @@ export interface SubscriberStore {
   remove(id: string): Promise<boolean>;
   /** Active daily and weekly subscribers whose next digest time has passed. */
   findDue(now: Date): Promise<Subscriber[]>;
-  /** Active subscribers who want instant alerts. */
-  listInstant(): Promise<Subscriber[]>;
+  /** Active subscribers who want instant alerts: ids and topics only, never their addresses. */
+  listInstant(): Promise<InstantReader[]>;
   /**
    * Moves a subscriber's next digest time on, and their `lastWindowEnd` to `windowEnd` once a digest
    * for that window is recorded; never backwards, so a late, older job cannot undo a newer one.

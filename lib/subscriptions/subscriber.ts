@@ -30,3 +30,6 @@ export interface Subscriber {
   /** End (ISO) of the last window a digest was sent for. */
   lastWindowEnd?: string | undefined;
 }
+
+/** What instant alerts need to know of a reader: who, and which topics (never their address). */
+export type InstantReader = Pick<Subscriber, 'id' | 'topics'>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Subscriber, SubscriberFilters } from './subscriber.ts';
 import { FREQUENCIES } from './subscriber.ts';
 import { isValidTimeZone } from './zoned-time.ts';

@@ -1,6 +1,5 @@
 import type { Context } from 'hono';
 import type { App } from '#lib/app/create-app.ts';
-import { resolveTokenSecret } from '#lib/app/token-secret.ts';
 import type { Mailer } from '#lib/delivery/mailer.ts';
 import { scheduleDigests } from '#lib/delivery/schedule-digests.ts';
 import type { DeliveryJob } from '#lib/jobs/messages.ts';
@@ -19,7 +18,6 @@ export function webDependencies(
 ): WebDependencies {
   const { config } = app;
   const now = options.now ?? (() => new Date());
-  let secret: string | undefined;
   return {
     publicUrl: config.publicUrl,
     adminApiKeyHash: config.adminApiKeyHash,
@@ -31,10 +29,7 @@ export function webDependencies(
     feedback: app.feedback,
     limits: app.limits,
     mailer: options.mailer ?? app.delivery.mailer,
-    tokenSecret: () => {
-      secret ??= resolveTokenSecret(config);
-      return secret;
-    },
+    tokenSecret: app.tokenSecret,
     rounds: roundTriggers(app, now),
     clientAddress: options.clientAddress,
     now,

@@ -56,8 +56,7 @@ export function lambdaEnvironment(
     AWS_SECRET_ACCESS_KEY: stack.aws.credentials?.secretAccessKey ?? 'local',
     AWS_ENDPOINT_URL_DYNAMODB: stack.dynamodbEndpoint,
     AWS_ENDPOINT_URL_SQS: stack.sqsEndpoint,
-    [QUEUES.pollFeeds.envVar]: stack.queues.pollFeeds.url,
-    [QUEUES.digests.envVar]: stack.queues.digests.url,
+    ...Object.fromEntries(Object.values(QUEUES).map((queue) => [queue.envVar, stack.queues[queue.id].url])),
     CIPHERWATCH_LOG_LEVEL: 'error',
     ...extra,
   };

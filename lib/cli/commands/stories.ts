@@ -5,8 +5,8 @@ import { UsageError } from '#lib/cli/errors.ts';
 import { withLocalData } from '#lib/cli/local-session.ts';
 import { topicIdsForHelp } from '#lib/cli/subscriber-options.ts';
 import { formatTable } from '#lib/cli/table.ts';
+import { truncate } from '#lib/plain-text.ts';
 import { plural } from '#lib/plural.ts';
-import { truncate } from '#lib/stories/clean-text.ts';
 import type { Story } from '#lib/stories/story.ts';
 
 interface ListOptions {

@@ -105,4 +105,37 @@ describe('processFeed', () => {
       FeedParseError,
     );
   });
+
+  it('keeps only the newest items when a feed has more than the limit', async () => {
+    const items = Array.from({ length: 12 }, (_, index) => {
+      const day = String(index + 1).padStart(2, '0');
+      return `<item><title>Story ${index + 1}</title><link>https://news.example.com/${index + 1}</link><pubDate>${day} May 2024 08:00:00 GMT</pubDate></item>`;
+    });
+    // Shuffled: the feed's order is not the publication order.
+    const shuffled = [...items.slice(6), ...items.slice(0, 6)];
+    const xml = `<rss version="2.0"><channel><title>Many</title>${shuffled.join('')}</channel></rss>`;
+
+    const result = await processFeed(xml, feed, keywordClassifier(), fetchedAt, { maxItems: 5 });
+
+    expect(result.items.map((item) => item.title)).toEqual([
+      'Story 8',
+      'Story 9',
+      'Story 10',
+      'Story 11',
+      'Story 12',
+    ]);
+  });
+
+  it('keeps 500 items by default', async () => {
+    const items = Array.from(
+      { length: 520 },
+      (_, index) =>
+        `<item><title>Story ${index}</title><link>https://news.example.com/${index}</link></item>`,
+    );
+    const xml = `<rss version="2.0"><channel><title>Many</title>${items.join('')}</channel></rss>`;
+
+    const result = await processFeed(xml, feed, keywordClassifier(), fetchedAt);
+
+    expect(result.items).toHaveLength(500);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { truncate } from '#lib/stories/clean-text.ts';
+import { truncate } from '#lib/plain-text.ts';
 import { cleanText } from '#lib/stories/normalize.ts';
 
 describe('cleanText', () => {
@@ -23,6 +23,17 @@ describe('cleanText', () => {
     ['turns control and zero-width characters into spaces', 'a\u0007b\u200bc\ufeffd', 'a b c d'],
     ['unwraps CDATA', '<![CDATA[<i>x</i>]]>', 'x'],
     ['leaves plain text alone', 'Plain text, nothing to do.', 'Plain text, nothing to do.'],
+    [
+      "drops WordPress's footer",
+      'Ministers met. The post Ministers meet on encryption appeared first on The Intercept.',
+      'Ministers met.',
+    ],
+    ['drops a tag cut off by a truncated excerpt', 'Read more <a href="https://example.com/sto', 'Read more'],
+    ['keeps a lone angle bracket in prose', 'Why x <y matters', 'Why x <y matters'],
+    ['drops a script that is never closed, with the rest', 'safe<script>alert(1) more', 'safe'],
+    ['drops an unterminated comment, with the rest', 'safe<!-- hidden', 'safe'],
+    ['decodes HTML5 entities the old table lacked', 'a &check; b &NotEqualTilde; c', 'a ✓ b ≂̸ c'],
+    ['strips bidi controls', 'abc\u202edef\u2066g\u2069', 'abcdefg'],
   ])('%s', (_behaviour, input, expected) => {
     expect(cleanText(input)).toBe(expected);
   });
@@ -38,6 +49,14 @@ describe('cleanText', () => {
 
   it('does not touch text within the limit', () => {
     expect(cleanText('short text', 600)).toBe('short text');
+  });
+});
+
+describe('cleanText with line breaks kept (for the classifier)', () => {
+  it('keeps one line break per run and folds the other whitespace', () => {
+    expect(
+      cleanText('  First  line. \n\n  Second\tline<br>same <b>line</b>  ', { keepLineBreaks: true }),
+    ).toBe('First line.\nSecond line same line');
   });
 });
 
