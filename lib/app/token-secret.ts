@@ -23,6 +23,17 @@ export async function fetchTokenSecret(config: Config, read?: SecretReader): Pro
   return secret;
 }
 
+/** The local token key file exists but cannot be the key that signed the links already sent. */
+export class TokenSecretFileError extends Error {
+  override name = 'TokenSecretFileError';
+  constructor(readonly file: string) {
+    super(
+      `${file} holds fewer than ${MIN_SECRET_LENGTH} characters, so it is not a key Cipherwatch wrote. ` +
+        'Restore it from a backup; or delete it to start a new key, and links in emails already sent stop working.',
+    );
+  }
+}
+
 /**
  * The key without Secrets Manager: from the environment, or on a laptop generated on first use and kept
  * in the data folder, readable only by its owner, so links in earlier local emails keep working across
@@ -37,14 +48,19 @@ export function resolveTokenSecret(config: Config): string {
     );
   }
   const file = path.join(config.dataDir, 'token-secret');
+  let stored: string | undefined;
   try {
-    const stored = readFileSync(file, 'utf8').trim();
-    if (stored.length >= MIN_SECRET_LENGTH) return stored;
+    stored = readFileSync(file, 'utf8').trim();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
+  if (stored !== undefined) {
+    // Never replaced silently: every link already sent was signed with it.
+    if (stored.length < MIN_SECRET_LENGTH) throw new TokenSecretFileError(file);
+    return stored;
+  }
   const secret = randomBytes(32).toString('base64url');
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { featureHash } from './features.ts';
 
 /** Where `npm run train` writes the model and where the classifier looks for it, beside the topic pack. */

@@ -1,4 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '#lib/config.ts';
 
@@ -12,6 +12,8 @@ export class DataFolderError extends Error {
     super(message);
   }
 }
+
+const PRIVATE_FOLDER = 0o700;
 
 /** Whether a command only reads the data folder or may bring it into being. */
 export type DataFolderUse = 'read' | 'create';
@@ -37,6 +39,8 @@ export async function prepareDataFolder(
     throw new DataFolderError(dataDir, `${dataDir} cannot be a folder: part of that path is a file.`);
   }
   if (found === 'folder' && (await kindOf(path.join(dataDir, 'dynamodb'))) === 'folder') {
+    // The folder holds subscribers' addresses and the key that signs their links: its owner's alone.
+    await chmod(dataDir, PRIVATE_FOLDER);
     return { created: false };
   }
   if (use === 'read') {
@@ -47,7 +51,8 @@ export async function prepareDataFolder(
     );
   }
   try {
-    await mkdir(dataDir, { recursive: true });
+    await mkdir(dataDir, { recursive: true, mode: PRIVATE_FOLDER });
+    await chmod(dataDir, PRIVATE_FOLDER);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
     throw new DataFolderError(dataDir, `cannot create the data folder ${dataDir} (${code}).`);

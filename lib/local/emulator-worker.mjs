@@ -49,7 +49,7 @@ if (dataDir) {
     parentPort?.postMessage({ type: 'failed', store: storePath, message: error.message });
     await new Promise(() => {}); // Wait to be terminated by the parent.
   }
-  mkdirSync(storePath, { recursive: true });
+  mkdirSync(storePath, { recursive: true, mode: 0o700 });
 }
 
 const dynamo = dynalite({ path: storePath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });

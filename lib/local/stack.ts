@@ -138,7 +138,7 @@ async function runningStack(dataDir: string): Promise<StackLock | undefined> {
 }
 
 async function writeLock(dataDir: string, emulators: Emulators): Promise<void> {
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const lock: StackLock = {
     pid: process.pid,
     dynamodbEndpoint: emulators.dynamodbEndpoint,

@@ -9,7 +9,8 @@ async function writeAtomically(target: string, data: string | Buffer): Promise<v
     `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
   );
   try {
-    await writeFile(temp, data);
+    // Outbox messages carry live unsubscribe and manage links: readable by their owner alone.
+    await writeFile(temp, data, { mode: 0o600 });
     await rename(temp, target);
   } catch (error) {
     await rm(temp, { force: true });
@@ -52,7 +53,7 @@ export async function outboxHolds(dir: string, idempotencyKey: string): Promise<
  * Returns the path of the .eml.
  */
 export async function writeToOutbox(dir: string, stem: string, eml: Buffer, html: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const emlPath = path.join(dir, `${stem}.eml`);
   await writeAtomically(path.join(dir, `${stem}.html`), html);
   await writeAtomically(emlPath, eml);

@@ -1,4 +1,4 @@
-import iconv from 'iconv-lite';
+import { TextDecoder } from 'node:util';
 
 /** Where the charset used to decode a body came from. */
 export type CharsetSource = 'content-type' | 'bom' | 'xml-declaration' | 'default';
@@ -17,7 +17,10 @@ const ALIASES: Readonly<Record<string, string>> = {
   utf8: 'utf-8',
 };
 
-/** Maps a charset label to a name iconv-lite decodes, or undefined when it is unknown. */
+/**
+ * Maps a charset label to a name the platform's TextDecoder knows (the WHATWG Encoding Standard's set,
+ * with full ICU as in Node and Lambda: every charset news feeds use), or undefined when it is unknown.
+ */
 export function normalizeCharset(label: string | undefined): string | undefined {
   if (label === undefined) return undefined;
   const cleaned = label
@@ -26,7 +29,7 @@ export function normalizeCharset(label: string | undefined): string | undefined 
     .toLowerCase();
   if (cleaned === '') return undefined;
   const name = ALIASES[cleaned] ?? cleaned;
-  return iconv.encodingExists(name) ? name : undefined;
+  return decoderFor(name) ? name : undefined;
 }
 
 /** The `charset` parameter of a Content-Type header, if any. */
@@ -74,8 +77,48 @@ export function decodeFeedBody(
   return { text: decodeWith(bytes, 'utf-8'), charset: 'utf-8', source: 'default' };
 }
 
+/**
+ * windows-1252 at 0x80–0x9F (the rest is Latin-1). Written out because Node's TextDecoder decodes
+ * windows-1252 (and ISO-8859-1, which the Encoding Standard treats as it) as plain Latin-1, turning
+ * curly quotes, dashes and the euro sign into control characters (nodejs/node#56542).
+ */
+const WINDOWS_1252_HIGH = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d,
+  0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a,
+  0x153, 0x9d, 0x17e, 0x178,
+];
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  const codes = new Array<number>(bytes.length);
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i] as number;
+    codes[i] = byte >= 0x80 && byte < 0xa0 ? (WINDOWS_1252_HIGH[byte - 0x80] as number) : byte;
+  }
+  let text = '';
+  for (let start = 0; start < codes.length; start += 8192) {
+    text += String.fromCharCode(...codes.slice(start, start + 8192));
+  }
+  return text;
+}
+
+const decoders = new Map<string, TextDecoder | undefined>();
+
+function decoderFor(name: string): TextDecoder | undefined {
+  if (!decoders.has(name)) {
+    let decoder: TextDecoder | undefined;
+    try {
+      decoder = new TextDecoder(name);
+    } catch {
+      decoder = undefined;
+    }
+    decoders.set(name, decoder);
+  }
+  return decoders.get(name);
+}
+
 function decodeWith(bytes: Uint8Array, charset: string): string {
-  const text = iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), charset);
+  const decoder = decoderFor(charset) ?? new TextDecoder('utf-8');
+  const text = decoder.encoding === 'windows-1252' ? decodeWindows1252(bytes) : decoder.decode(bytes);
   // A UTF-8 BOM survives when the header named another charset that happens to map it to U+FEFF.
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -5,8 +5,18 @@ export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 
 /** Confirmation links work this long: as long as an unconfirmed sign-up is kept. */
 export const CONFIRM_TOKEN_TTL_MS = 7 * 86_400_000;
+/**
+ * Manage and feedback links work this long: every digest carries fresh ones, so a reader always has a
+ * working link, while one forwarded or leaked long ago stops opening their settings. Unsubscribe links
+ * do not expire: one-click unsubscribe must keep working from any old email (RFC 8058 practice).
+ */
+export const LINK_TOKEN_TTL_MS = 90 * 86_400_000;
+const DEFAULT_TTL_MS: Partial<Record<TokenPurpose, number>> = {
+  manage: LINK_TOKEN_TTL_MS,
+  feedback: LINK_TOKEN_TTL_MS,
+};
 /** Purposes whose links must carry an expiry; one without is refused. */
-const MUST_EXPIRE: ReadonlySet<TokenPurpose> = new Set(['confirm']);
+const MUST_EXPIRE: ReadonlySet<TokenPurpose> = new Set(['confirm', 'manage', 'feedback']);
 
 /** What a signed link token says: who, for what, and until when (ISO UTC; absent = no expiry). */
 export interface TokenPayload {
@@ -70,13 +80,20 @@ export function signToken(claims: TokenClaims, secret: string): string {
     throw new TypeError(`unknown token purpose "${claims.purpose}"`);
   const wire: WirePayload = { s: claims.subscriberId, p: claims.purpose };
   if (claims.subject !== undefined) wire.r = claims.subject;
-  if (claims.expiresAt !== undefined) {
-    const expiresMs = new Date(claims.expiresAt).getTime();
-    if (Number.isNaN(expiresMs)) throw new TypeError(`invalid token expiry "${String(claims.expiresAt)}"`);
+  const defaultTtl = DEFAULT_TTL_MS[claims.purpose];
+  const expiresAt =
+    claims.expiresAt ?? (defaultTtl === undefined ? undefined : new Date(Date.now() + defaultTtl));
+  if (expiresAt !== undefined) {
+    const expiresMs = new Date(expiresAt).getTime();
+    if (Number.isNaN(expiresMs)) throw new TypeError(`invalid token expiry "${String(expiresAt)}"`);
     wire.e = Math.floor(expiresMs / 1000);
   }
   const encoded = Buffer.from(JSON.stringify(wire), 'utf8').toString('base64url');
   return `${encoded}.${mac(encoded, secret).toString('base64url')}`;
+}
+
+function isCanonicalBase64Url(text: string): boolean {
+  return Buffer.from(text, 'base64url').toString('base64url') === text;
 }
 
 function decodeWire(encoded: string): WirePayload {
@@ -125,6 +142,10 @@ export function verifyToken(
   const given = Buffer.from(signature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new InvalidTokenError('bad-signature');
+  }
+  // base64url leaves spare bits in a last character: only the one spelling signToken writes is a token.
+  if (given.toString('base64url') !== signature || !isCanonicalBase64Url(encoded)) {
+    throw new InvalidTokenError('malformed');
   }
   const wire = decodeWire(encoded);
   if (wire.p !== purpose) throw new InvalidTokenError('wrong-purpose');

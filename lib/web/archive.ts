@@ -1,5 +1,5 @@
 import { Feed } from 'feed';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TopicDefinition } from '#lib/classify/topic-pack.ts';
 import type { Story } from '#lib/stories/story.ts';
 import type { WebDependencies } from './dependencies.ts';

@@ -13,7 +13,7 @@ import { isNews } from '#lib/stories/freshness.ts';
 import type { Story } from '#lib/stories/story.ts';
 import { addSubscriber } from '#lib/subscriptions/add-subscriber.ts';
 import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
-import { startCli } from '../helpers/cli-process.ts';
+import { freePort, startCli } from '../helpers/cli-process.ts';
 import { type FeedServer, startFeedServer } from '../helpers/feed-server.ts';
 import { hoursAgo, rss2, type SampleItem } from '../helpers/sample-feeds.ts';
 
@@ -70,6 +70,8 @@ describe('kill -9 of cipherwatch start, again and again', () => {
       CIPHERWATCH_FEEDS_FILE: feedsFile,
       CIPHERWATCH_ALLOW_PRIVATE_NETWORKS: 'true',
       CIPHERWATCH_TOKEN_SECRET: 'crash-test-secret-crash-test-secret-0001',
+      // Each start serves the web app; on a port of its own, never another test's.
+      CIPHERWATCH_PORT: String(await freePort()),
     };
 
     // Readers whose daily digest fell due before the first start (subscribed two days ago, UTC).

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { zValidator } from '@hono/zod-validator';
 import type { Hono, MiddlewareHandler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidFeedUrlError, newFeed } from '#lib/feeds/feed.ts';
 import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import { subscriberIdFor } from '#lib/subscriptions/validate.ts';

@@ -1,6 +1,6 @@
 import { zValidator } from '@hono/zod-validator';
 import type { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { archiveQuerySchema, loadTopicPage, storyJson, topicAtom } from '#lib/web/archive.ts';
 import type { WebDependencies } from '#lib/web/dependencies.ts';
 import { storyPage, topicPage } from '#lib/web/pages/archive.ts';

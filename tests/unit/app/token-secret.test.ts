@@ -1,5 +1,8 @@
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { fetchTokenSecret } from '#lib/app/token-secret.ts';
+import { fetchTokenSecret, resolveTokenSecret, TokenSecretFileError } from '#lib/app/token-secret.ts';
 import { parseConfig } from '#lib/config.ts';
 
 const arn = (name: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-AbCdEf`;
@@ -45,5 +48,29 @@ describe('fetchTokenSecret', () => {
     expect(() => parseConfig({ CIPHERWATCH_TOKEN_SECRET_ARN: 'my-secret' })).toThrow(
       'CIPHERWATCH_TOKEN_SECRET_ARN must be a Secrets Manager secret ARN',
     );
+  });
+});
+
+describe('resolveTokenSecret on a laptop', () => {
+  it('creates a key readable by its owner alone, in a private data folder, and keeps it', async () => {
+    const dataDir = path.join(await mkdtemp(path.join(tmpdir(), 'cipherwatch-secret-')), 'data');
+    const config = parseConfig({ CIPHERWATCH_HOME: dataDir });
+
+    const key = resolveTokenSecret(config);
+
+    expect(key.length).toBeGreaterThanOrEqual(32);
+    expect(resolveTokenSecret(config)).toBe(key);
+    expect((await stat(path.join(dataDir, 'token-secret'))).mode & 0o777).toBe(0o600);
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+  });
+
+  it('refuses a key file that is too short instead of replacing the key every sent link depends on', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'cipherwatch-secret-'));
+    await writeFile(path.join(dataDir, 'token-secret'), 'short\n');
+
+    expect(() => resolveTokenSecret(parseConfig({ CIPHERWATCH_HOME: dataDir }))).toThrow(
+      TokenSecretFileError,
+    );
+    expect(await readFile(path.join(dataDir, 'token-secret'), 'utf8')).toBe('short\n');
   });
 });

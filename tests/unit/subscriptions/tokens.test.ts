@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { InvalidTokenError, signToken, TokenSecretError, verifyToken } from '#lib/subscriptions/tokens.ts';
 
@@ -96,6 +97,7 @@ describe('signToken and verifyToken', () => {
       subscriberId: 'sub-1',
       purpose: 'feedback',
       subject: 'story-9#encryption',
+      expiresAt: expect.any(String),
     });
     const [, signature] = token.split('.');
     const otherStory = Buffer.from(
@@ -125,4 +127,56 @@ describe('signToken and verifyToken', () => {
       purpose: 'unsubscribe',
     });
   });
+
+  it('gives manage and feedback links a 90-day life, and keeps one-click unsubscribe links valid', () => {
+    const signedAt = Date.now();
+    const manage = signToken({ subscriberId: 'sub-1', purpose: 'manage' }, SECRET);
+    const unsubscribe = signToken({ subscriberId: 'sub-1', purpose: 'unsubscribe' }, SECRET);
+    const in91Days = new Date(signedAt + 91 * 86_400_000);
+
+    expect(reasonOf(() => verifyToken(manage, SECRET, 'manage', in91Days))).toBe('expired');
+    expect(verifyToken(manage, SECRET, 'manage', new Date(signedAt + 89 * 86_400_000)).subscriberId).toBe(
+      'sub-1',
+    );
+    expect(verifyToken(unsubscribe, SECRET, 'unsubscribe', in91Days).subscriberId).toBe('sub-1');
+  });
+
+  it('refuses a manage token that carries no expiry', () => {
+    const forever = signToken({ subscriberId: 'sub-1', purpose: 'unsubscribe' }, SECRET).split(
+      '.',
+    )[0] as string;
+    const wire = Buffer.from(JSON.stringify({ s: 'sub-1', p: 'manage' })).toString('base64url');
+    expect(forever).not.toBe(wire);
+
+    expect(reasonOf(() => verifyToken(signedWire(wire), SECRET, 'manage'))).toBe('malformed');
+  });
+
+  it('accepts one spelling of each token: no other last character of the signature verifies', () => {
+    const token = signToken({ subscriberId: 'sub-1', purpose: 'unsubscribe' }, SECRET);
+    const [payload, signature] = token.split('.') as [string, string];
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const variants = [...alphabet]
+      .map((last) => `${payload}.${signature.slice(0, -1)}${last}`)
+      .filter((candidate) => candidate !== token);
+
+    const verifying = variants.filter((candidate) => {
+      try {
+        verifyToken(candidate, SECRET, 'unsubscribe');
+        return true;
+      } catch {
+        return false;
+      }
+    });
+
+    expect(verifying).toEqual([]);
+  });
 });
+
+/** A token over a hand-made payload, correctly signed: for payloads signToken would never write. */
+function signedWire(encoded: string): string {
+  const mac = createHmac('sha256', SECRET)
+    .update('cipherwatch-token-v1.')
+    .update(encoded)
+    .digest('base64url');
+  return `${encoded}.${mac}`;
+}
