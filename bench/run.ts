@@ -7,7 +7,7 @@
 // Figures vary with the machine's load: run it on a quiet machine and compare like with like.
 import { fork } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { cpus, freemem, release, tmpdir, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -91,6 +91,8 @@ const machine = {
   cores: cpus().length,
   memory_gb: Math.round(totalmem() / 2 ** 30),
   free_memory_gb: Math.round(freemem() / 2 ** 30),
+  /** Other work on the machine when the run started: figures are only comparable at similar load. */
+  load_average_1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
 };
 process.stderr.write(
   `Cipherwatch bench: ${toRun.join(', ')}${options.scale === 1 ? '' : ` at scale ${options.scale}`} ` +
