@@ -29,7 +29,7 @@ const ROOMS = [
   // Adapters: they implement the domain's ports.
   ['aws', []],
   ['queue', ['jobs']],
-  ['store', ['feeds', 'stories', 'subscriptions', 'delivery']],
+  ['store', ['feeds', 'stories', 'subscriptions', 'delivery', 'classify']],
   ['mail', ['delivery', 'digest']],
   // The composition root.
   ['app', ['aws', 'store', 'queue', 'mail', 'classify', 'delivery', 'jobs', 'subscriptions']],

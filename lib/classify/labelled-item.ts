@@ -3,12 +3,17 @@ import * as z from 'zod';
 const textField = (name: string) => z.string({ error: `expected "${name}" to be text` });
 
 /** A story to classify, as the `classify` command reads it. */
-export const storyLineSchema = z.object({
-  id: z.union([z.string(), z.number()], { error: 'expected "id" to be text or a number' }).transform(String),
-  title: textField('title'),
-  summary: textField('summary').default(''),
-  language: z.string().optional(),
-});
+export const storyLineSchema = z.object(
+  {
+    id: z
+      .union([z.string(), z.number()], { error: 'expected "id" to be text or a number' })
+      .transform(String),
+    title: textField('title'),
+    summary: textField('summary').default(''),
+    language: z.string().optional(),
+  },
+  { error: 'expected a JSON object such as {"id": "1", "title": "…", "summary": "…"}' },
+);
 
 /** A story with the topics a person gave it, as `eval` and the quality tests read it. */
 export const labelledItemSchema = storyLineSchema.extend({

@@ -1,22 +1,9 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { ReaderFeedback } from '#lib/classify/reader-feedback.ts';
 import { batchWrite } from './batch.ts';
 import { queryAll, scanAll } from './paging.ts';
 
-/** A reader's "not relevant" on one story in one topic, with enough of the story to learn from it. */
-export interface FeedbackRecord {
-  subscriberId: string;
-  storyId: string;
-  /** The topic the reader says the story does not belong to. */
-  topicId: string;
-  title: string;
-  summary: string;
-  /** Every topic the classifier gave the story when the reader saw it. */
-  storyTopics: string[];
-  /** ISO UTC. */
-  recordedAt: string;
-}
-
-type FeedbackItem = FeedbackRecord & { sk: string };
+type FeedbackItem = ReaderFeedback & { sk: string };
 
 const sortKey = (storyId: string, topicId: string) => `${storyId}#${topicId}`;
 
@@ -28,18 +15,18 @@ export class FeedbackRepository {
   ) {}
 
   /** Records feedback; recording the same reader, story and topic again keeps one item. */
-  async record(feedback: FeedbackRecord): Promise<void> {
+  async record(feedback: ReaderFeedback): Promise<void> {
     const item: FeedbackItem = { ...feedback, sk: sortKey(feedback.storyId, feedback.topicId) };
     await this.client.send(new PutCommand({ TableName: this.table, Item: item }));
   }
 
   /** Every feedback item, for the operator's export; never on a request path. */
-  async listAll(): Promise<FeedbackRecord[]> {
+  async listAll(): Promise<ReaderFeedback[]> {
     const items = await scanAll<FeedbackItem>(this.client, this.table);
     return items.map(fromItem).sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
   }
 
-  async listForSubscriber(subscriberId: string): Promise<FeedbackRecord[]> {
+  async listForSubscriber(subscriberId: string): Promise<ReaderFeedback[]> {
     const items = await queryAll<FeedbackItem>(this.client, {
       TableName: this.table,
       KeyConditionExpression: 'subscriberId = :id',
@@ -61,7 +48,7 @@ export class FeedbackRepository {
   }
 }
 
-function fromItem(item: FeedbackItem): FeedbackRecord {
+function fromItem(item: FeedbackItem): ReaderFeedback {
   const { sk: _sk, ...record } = item;
   return record;
 }

@@ -1,5 +1,5 @@
 // DynamoDB refuses an item over 400 KB; a story that large would fail its whole feed's save.
-import type { Story } from '../stories/story.ts';
+import type { Story } from '#lib/stories/story.ts';
 
 /**
  * The largest story stored, in bytes of its JSON form (which over-counts DynamoDB's own measure). Well under

@@ -59,6 +59,15 @@ describe('classify command', () => {
     expect(counts).toEqual({ classified: 2, failed: 2 });
   });
 
+  it('says a JSON line that is not an object should be one, with an example', async () => {
+    const { outputs } = await classifyLines(['[1, 2]', '"a story"']);
+
+    expect(outputs).toEqual([
+      { line: 1, error: 'expected a JSON object such as {"id": "1", "title": "…", "summary": "…"}' },
+      { line: 2, error: 'expected a JSON object such as {"id": "1", "title": "…", "summary": "…"}' },
+    ]);
+  });
+
   it('registers a classify command with an --input option', () => {
     const program = new Command();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { labelledItemSchema } from '../../../lib/classify/labelled-item.ts';
-import { feedbackToCorpus, type ReaderFeedback } from '../../../lib/classify/reader-feedback.ts';
+import { labelledItemSchema } from '#lib/classify/labelled-item.ts';
+import { feedbackToCorpus, type ReaderFeedback } from '#lib/classify/reader-feedback.ts';
 
 const feedback = (
   subscriberId: string,

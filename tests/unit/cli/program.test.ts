@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadTopicPack } from '../../../lib/classify/topic-pack.ts';
-import { buildProgram, cipherwatchVersion } from '../../../lib/cli/main.ts';
+import { loadTopicPack } from '#lib/classify/topic-pack.ts';
+import { buildProgram, cipherwatchVersion } from '#lib/cli/main.ts';
 
 describe('the command line', () => {
   it('prints the package version with --version', () => {

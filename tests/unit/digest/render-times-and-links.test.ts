@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Digest, DigestEntry } from '../../../lib/digest/digest.ts';
-import {
-  formatLocalTime,
-  type RenderContext,
-  renderDigest,
-  SUBJECT_MAX,
-} from '../../../lib/digest/render.ts';
+import type { Digest, DigestEntry } from '#lib/digest/digest.ts';
+import { formatLocalTime, type RenderContext, renderDigest, SUBJECT_MAX } from '#lib/digest/render.ts';
 import { makeStory, makeSubscriber } from '../../helpers/factories.ts';
 
 const CONTEXT: RenderContext = {

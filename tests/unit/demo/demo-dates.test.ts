@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Parser from 'rss-parser';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { freshenFeeds } from '../../../lib/demo/demo-feeds.ts';
+import { freshenFeeds } from '#lib/demo/demo-feeds.ts';
 
 const DEMO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../config/demo-feeds');
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
