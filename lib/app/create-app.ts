@@ -1,140 +1,18 @@
 import path from 'node:path';
-import { GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type AwsClients, createAwsClients } from '#lib/aws/clients.ts';
-import { createCountingMetrics, createLambdaMetrics, type MetricsSink } from '#lib/aws/metrics.ts';
-import { QUEUES, type QueueId } from '#lib/aws/resources.ts';
-import { type Classifier, createClassifier } from '#lib/classify/classifier.ts';
-import { loadTopicPack } from '#lib/classify/topic-pack.ts';
 import type { Config } from '#lib/config.ts';
-import type { DeliveryDependencies } from '#lib/delivery/deliver.ts';
-import type { Mailer } from '#lib/delivery/mailer.ts';
-import { StoryWindowReader } from '#lib/delivery/story-window-reader.ts';
-import type { JobQueue } from '#lib/jobs/job-queue.ts';
-import type { DeliveryJob, PollFeedJob } from '#lib/jobs/messages.ts';
-import { createLog, type Log } from '#lib/log.ts';
 import { createMailer, type MailerConfig } from '#lib/mail/transport.ts';
-import { SqsJobQueue } from '#lib/queue/sqs-job-queue.ts';
-import { DeliveryRepository } from '#lib/store/delivery-repository.ts';
-import { FeedRepository } from '#lib/store/feed-repository.ts';
-import { FeedbackRepository } from '#lib/store/feedback-repository.ts';
-import { LimitRepository } from '#lib/store/limit-repository.ts';
-import { StoryRepository } from '#lib/store/story-repository.ts';
-import { SubscriberRepository } from '#lib/store/subscriber-repository.ts';
-import { linkSigner } from './links.ts';
-import { resolveTokenSecret } from './token-secret.ts';
+import { type App, type AppOverrides, createCoreApp } from './core-app.ts';
 
-/** Everything a handler or command needs, built once from the configuration and shared by every call. */
-export interface App {
-  config: Config;
-  log: Log;
-  /** CloudWatch metrics (EMF) in Lambda; counted in memory elsewhere. */
-  metrics: MetricsSink;
-  dynamodb: DynamoDBDocumentClient;
-  sqs: SQSClient;
-  feeds: FeedRepository;
-  stories: StoryRepository;
-  subscribers: SubscriberRepository;
-  deliveries: DeliveryRepository;
-  /** Readers' "not relevant" answers, for the classifier to learn from. */
-  feedback: FeedbackRepository;
-  /** Abuse limits shared by every instance of the web app. */
-  limits: LimitRepository;
-  classifier: Classifier;
-  queues: { pollFeeds: JobQueue<PollFeedJob>; digests: JobQueue<DeliveryJob> };
-  /** What sending digests and alerts needs: mailer, story reader, topic names, link signing. */
-  delivery: DeliveryDependencies;
-  queueUrl(queue: QueueId): Promise<string>;
-  /**
-   * The key that signs links in emails: as given (fetched from Secrets Manager on AWS), else resolved
-   * on first use, so building the app costs no file read and a command that signs nothing creates none.
-   */
-  tokenSecret(): string;
-  /** Closes the clients and the mailer; the app is unusable afterwards. */
-  close(): void;
-}
+export type { App, AppOverrides } from './core-app.ts';
 
-/** Parts a caller may supply instead of having them built from the configuration. */
-export interface AppOverrides {
-  log?: Log;
-  metrics?: MetricsSink;
-  mailer?: Mailer;
-  classifier?: Classifier;
-  /** The link-signing key, when it was fetched before the app was built (Secrets Manager on AWS). */
-  tokenSecret?: string | undefined;
-}
-
-/**
- * The composition root: builds clients, repositories, queues, classifier and mail transport once from
- * a parsed configuration. Handlers call it at module scope; commands and tests build their own.
- */
+/** The app with the configured mail transport (SES, SMTP or the outbox): for everything that may send. */
 export function createApp(config: Config, overrides: AppOverrides = {}): App {
-  const clients: AwsClients = createAwsClients(config.aws);
-  const { dynamodb, sqs } = clients;
-  const queueUrls = new Map<QueueId, Promise<string>>();
-  const queueUrl = (queue: QueueId): Promise<string> => {
-    let url = queueUrls.get(queue);
-    if (!url) {
-      url = resolveQueueUrl(sqs, queue, config);
-      queueUrls.set(queue, url);
-    }
-    return url;
-  };
-  const classifier =
-    overrides.classifier ??
-    // Lambda bundles carry their config files beside them (CIPHERWATCH_CONFIG_DIR); elsewhere, config/.
-    createClassifier(
-      loadTopicPack(config.configDir ? path.join(config.configDir, 'topics.yaml') : undefined),
-    );
-  const stories = new StoryRepository(dynamodb, config.tables.stories);
-  const subscribers = new SubscriberRepository(dynamodb, config.tables.subscribers);
-  const deliveries = new DeliveryRepository(dynamodb, {
-    deliveries: config.tables.deliveries,
-    subscribers: config.tables.subscribers,
+  return createCoreApp(config, {
+    ...overrides,
+    mailer:
+      overrides.mailer ??
+      createMailer(mailerConfig(config), { from: config.mail.from, replyTo: config.mail.replyTo }),
   });
-  const mailer =
-    overrides.mailer ??
-    createMailer(mailerConfig(config), { from: config.mail.from, replyTo: config.mail.replyTo });
-  const topics = classifier.pack.topics;
-  let secret = overrides.tokenSecret;
-  const tokenSecret = () => {
-    secret ??= resolveTokenSecret(config);
-    return secret;
-  };
-  return {
-    config,
-    log: overrides.log ?? createLog(config),
-    metrics: overrides.metrics ?? (config.inLambda ? createLambdaMetrics() : createCountingMetrics()),
-    dynamodb,
-    sqs,
-    feeds: new FeedRepository(dynamodb, config.tables.feeds),
-    stories,
-    subscribers,
-    deliveries,
-    feedback: new FeedbackRepository(dynamodb, config.tables.feedback),
-    limits: new LimitRepository(dynamodb, config.tables.limits),
-    classifier,
-    queues: {
-      pollFeeds: new SqsJobQueue<PollFeedJob>(sqs, () => queueUrl('pollFeeds')),
-      digests: new SqsJobQueue<DeliveryJob>(sqs, () => queueUrl('digests')),
-    },
-    delivery: {
-      stories,
-      deliveries,
-      subscribers,
-      reader: new StoryWindowReader(stories),
-      mailer,
-      topicNames: new Map(topics.map((topic) => [topic.id, topic.name])),
-      alertThresholds: new Map(topics.map((topic) => [topic.id, topic.alertThreshold])),
-      linksFor: linkSigner(config, tokenSecret),
-    },
-    queueUrl,
-    tokenSecret,
-    close() {
-      mailer.close();
-      clients.destroy();
-    },
-  };
 }
 
 /** Where mail goes: SES in Lambda, SMTP when SMTP_URL is set, else the data folder's outbox. */
@@ -151,13 +29,4 @@ export function mailerConfig(config: Config): MailerConfig {
 
 export function outboxDir(config: Config): string {
   return path.join(config.dataDir, 'outbox');
-}
-
-async function resolveQueueUrl(sqs: SQSClient, queue: QueueId, config: Config): Promise<string> {
-  const configured = config.queueUrls[queue];
-  if (configured) return configured;
-  const result = await sqs.send(new GetQueueUrlCommand({ QueueName: QUEUES[queue].name }));
-  if (!result.QueueUrl)
-    throw new Error(`Queue ${QUEUES[queue].name} was not found; set ${QUEUES[queue].envVar}.`);
-  return result.QueueUrl;
 }

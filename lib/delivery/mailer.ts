@@ -1,6 +1,7 @@
 import type { RenderedEmail } from '#lib/digest/render.ts';
 
-export type MailTransportKind = 'ses' | 'smtp' | 'outbox';
+/** How mail leaves; `none` for functions that send no mail. */
+export type MailTransportKind = 'ses' | 'smtp' | 'outbox' | 'none';
 
 /** One email to send; the idempotency key (e.g. subscriber + window) fixes its Message-ID. */
 export interface OutgoingMail {
