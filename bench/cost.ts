@@ -190,7 +190,7 @@ export async function benchCost(options: ScenarioOptions): Promise<ScenarioResul
     notes: [
       'a poll round every 5 minutes where every round looks like poll round 2 (80 % answer 304, the rest 2 new items); one daily digest per subscriber',
       'DynamoDB on demand; read/write units as dynalite computes them from item sizes, plus 2 WRU per write that moves an item in a sparse index (modelled)',
-      "Lambda seconds are the local rounds' handler time (feeds answering in 100 ms, emulators on loopback): real publishers and DynamoDB latency differ",
+      "Lambda seconds: the handler's measured main-thread time per record plus modelled waits (300 ms per publisher, 5 ms per DynamoDB call, 50 ms per SES call), shared by a batch",
       'list prices without free tiers; data transfer, Secrets Manager ($0.40 per secret) and X-Ray not included',
     ],
     seconds: (performance.now() - started) / 1000,
@@ -207,7 +207,6 @@ export const SCALE_POINT = {
   /** AWS defaults this plan is checked against. */
   ses_default_production_rate_per_s: 14,
   poll_consumer_max_concurrency: 10,
-  digest_scheduler_update_concurrency: 8,
   lambda_account_concurrency: 1_000,
 } as const;
 
@@ -269,12 +268,6 @@ export function capacityPlan(perFeed: Usage, perDigest: Usage, schedulerRequests
         0,
       ),
       scheduler_dynamodb_requests: Math.round(schedulerRequests),
-      scheduler_seconds_at_8_concurrent_updates: round(
-        (schedulerRequests * ASSUMPTIONS.dynamodb_round_trip_ms) /
-          1000 /
-          p.digest_scheduler_update_concurrency,
-        0,
-      ),
     },
   };
 }
