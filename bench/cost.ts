@@ -206,7 +206,8 @@ export const SCALE_POINT = {
   peak_round_share: 0.3,
   /** AWS defaults this plan is checked against. */
   ses_default_production_rate_per_s: 14,
-  poll_consumer_max_concurrency: 10,
+  /** The poll consumer's maxConcurrency in cdk/stacks/pipeline-stack.ts. */
+  poll_consumer_max_concurrency: 20,
   lambda_account_concurrency: 1_000,
 } as const;
 
@@ -242,7 +243,7 @@ export function capacityPlan(perFeed: Usage, perDigest: Usage, schedulerRequests
       sqs_requests: Math.round(p.feeds * perFeed.sqs_requests),
       lambda_invocations: Math.round(p.feeds * perFeed.lambda_invocations) + 1,
       lambda_seconds: Math.round(pollLambdaSeconds),
-      round_seconds_at_max_concurrency_10: round(pollRoundAtCap, 0),
+      round_seconds_at_max_concurrency: round(pollRoundAtCap, 0),
       concurrency_to_fit_the_interval: Math.ceil(pollLambdaSeconds / roundSeconds),
       dynamodb_reads_per_s: round((p.feeds * perFeed.dynamodb_read_units) / pollSpread, 0),
       dynamodb_writes_per_s: round(

@@ -30,7 +30,7 @@ const ANSWER_DELAY_MS = 100;
 /** Round 2: one feed in five carries two new items, the rest answer 304. */
 const CHANGED_EVERY_NTH = 5;
 const NEW_ITEMS = 2;
-/** Lambda's concurrency for the poll-feeds consumer in the CDK stack (maxConcurrency), played by as many local consumers. */
+/** Local consumers playing Lambda's concurrent poll-feeds invocations, in this one process. */
 const CONSUMERS = 10;
 
 /** One measured round: wall time, what happened to each feed, and the AWS requests it made. */
@@ -167,7 +167,7 @@ export async function benchPoll(options: ScenarioOptions): Promise<ScenarioResul
           ]
         : [],
       notes: [
-        `real scheduler (schedulePolls) → poll-feeds queue (fauxqs) → poll-feeds handler, ${CONSUMERS} local consumers (the CDK maxConcurrency), batch size 5`,
+        `real scheduler (schedulePolls) → poll-feeds queue (fauxqs) → poll-feeds handler, ${CONSUMERS} local consumers, batch size 5`,
         `round 2: 1 feed in ${CHANGED_EVERY_NTH} carries ${NEW_ITEMS} new items, the rest answer 304 to If-None-Match`,
         'two items in ten are on the watched topics (the labelled dev corpus has 18 % relevant)',
         "feeds served by a separate local process; peak RSS is this process: the pipeline, and the emulators with their in-memory tables on a worker thread (main_thread_heap_peak_mb is the pipeline's own heap)",
