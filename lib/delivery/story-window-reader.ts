@@ -21,6 +21,12 @@ export class StoryWindowReader {
   private readonly segments = new Map<string, Segment>();
   /** Reads under way, so jobs handled side by side share one read instead of racing to the table. */
   private readonly pending = new Map<string, Promise<Map<string, Story[]>>>();
+  /**
+   * The latest read of a topic set. Reads run one after another, so readers whose topic sets differ but
+   * overlap (encryption + surveillance, encryption alone) find the shared topic held instead of racing
+   * to query it twice.
+   */
+  private previousRead: Promise<unknown> = Promise.resolve();
   /** Index queries and story reads issued, for the bench and the logs. */
   queries = 0;
 
@@ -33,7 +39,10 @@ export class StoryWindowReader {
     const key = `${[...new Set(topics)].sort().join(',')}|${start.toISOString()}|${end.toISOString()}`;
     let read = this.pending.get(key);
     if (!read) {
-      read = this.read(topics, start, end).finally(() => this.pending.delete(key));
+      read = this.previousRead
+        .then(() => this.read(topics, start, end))
+        .finally(() => this.pending.delete(key));
+      this.previousRead = read.catch(() => undefined);
       this.pending.set(key, read);
     }
     return read;

@@ -44,6 +44,19 @@ describe('story window reader', () => {
     expect(new Set(results.map((r) => r.get('encryption'))).size).toBe(1);
   });
 
+  it('reads each topic once when readers with different but overlapping topics arrive together', async () => {
+    const { reads, repository } = recordingRepository();
+    const reader = new StoryWindowReader(repository, () => NOW);
+
+    await Promise.all([
+      reader.storiesByTopic(['encryption', 'surveillance'], at(25), at(1)),
+      reader.storiesByTopic(['encryption'], at(25), at(1)),
+      reader.storiesByTopic(['surveillance', 'platform-regulation'], at(25), at(1)),
+    ]);
+
+    expect(reads.map((r) => r.topic).sort()).toEqual(['encryption', 'platform-regulation', 'surveillance']);
+  });
+
   it('covers overlapping windows of readers in other time zones with one widened read', async () => {
     const { reads, repository } = recordingRepository();
     const reader = new StoryWindowReader(repository, () => NOW);
