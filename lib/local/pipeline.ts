@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type App, type AppOverrides, createApp } from '#lib/app/create-app.ts';
 import type { Config } from '#lib/config.ts';
@@ -135,9 +135,14 @@ async function seedOnFirstStart(
 ): Promise<{ added: number; file: string } | undefined> {
   const marker = path.join(dataDir, 'feeds-seeded');
   if (existsSync(marker)) return undefined;
+  // Written before the first feed is added: a start stopped mid-seed (a crash) finishes it next time,
+  // although the registry is no longer empty.
+  const inProgress = path.join(dataDir, 'feeds-seeding');
+  const resuming = existsSync(inProgress);
   const file = config.feedsFile ?? defaultFeedCatalogPath;
   const catalog = wanted ? loadFeedCatalog(file) : [];
-  const empty = (await feeds.list()).length === 0;
+  const empty = resuming || (await feeds.list()).length === 0;
+  if (wanted && empty && !resuming) await writeFile(inProgress, `${new Date().toISOString()}\n`);
   const added = wanted && empty ? await seedFeeds(feeds, catalog, new Date()) : 0;
   const why = !wanted
     ? 'declined the default feeds'
@@ -145,5 +150,6 @@ async function seedOnFirstStart(
       ? `added ${added} feeds from ${file}`
       : 'the registry already had feeds';
   await writeFile(marker, `${new Date().toISOString()} ${why}\n`);
+  await rm(inProgress, { force: true });
   return added > 0 ? { added, file } : undefined;
 }
