@@ -1,4 +1,4 @@
-import { createApp } from '#lib/app/create-app.ts';
+import { createCoreApp } from '#lib/app/core-app.ts';
 import { fetchTokenSecret } from '#lib/app/token-secret.ts';
 import { loadConfig } from '#lib/config.ts';
 import { createWebHandler } from '#lib/handlers/web.ts';
@@ -7,5 +7,8 @@ const config = loadConfig();
 // On AWS the link-signing key lives in Secrets Manager: read once, at cold start, before any request.
 const tokenSecret = await fetchTokenSecret(config);
 
-/** API Gateway HTTP API → the web pages, the public API and the admin API. */
-export const handler = createWebHandler(createApp(config, { tokenSecret }));
+/**
+ * API Gateway HTTP API → the web pages, the public API and the admin API. Built without a mail
+ * transport: sign-up mails are queued for the digest sender, the only function that sends mail.
+ */
+export const handler = createWebHandler(createCoreApp(config, { tokenSecret }));

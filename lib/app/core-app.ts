@@ -20,7 +20,7 @@ import { FeedbackRepository } from '#lib/store/feedback-repository.ts';
 import { LimitRepository } from '#lib/store/limit-repository.ts';
 import { StoryRepository } from '#lib/store/story-repository.ts';
 import { SubscriberRepository } from '#lib/store/subscriber-repository.ts';
-import { linkSigner } from './links.ts';
+import { confirmLinkSigner, linkSigner } from './links.ts';
 import { resolveTokenSecret } from './token-secret.ts';
 
 /** Everything a handler or command needs, built once from the configuration and shared by every call. */
@@ -41,7 +41,7 @@ export interface App {
   limits: LimitRepository;
   classifier: Classifier;
   queues: { pollFeeds: JobQueue<PollFeedJob>; digests: JobQueue<DeliveryJob> };
-  /** What sending digests and alerts needs: mailer, story reader, topic names, link signing. */
+  /** What sending digests, alerts and sign-up mails needs: mailer, story reader, topic names, link signing. */
   delivery: DeliveryDependencies;
   queueUrl(queue: QueueId): Promise<string>;
   /**
@@ -126,6 +126,7 @@ export function createCoreApp(config: Config, overrides: AppOverrides = {}): App
       topicNames: new Map(topics.map((topic) => [topic.id, topic.name])),
       alertThresholds: new Map(topics.map((topic) => [topic.id, topic.alertThreshold])),
       linksFor: linkSigner(config, tokenSecret),
+      confirmUrlFor: confirmLinkSigner(config, tokenSecret),
     },
     queueUrl,
     tokenSecret,

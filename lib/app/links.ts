@@ -23,3 +23,12 @@ export function linkSigner(config: Config, tokenSecret: () => string): DeliveryD
     };
   };
 }
+
+/** The signed link that confirms a pending sign-up, valid until `expiresAt`. */
+export function confirmLinkSigner(
+  config: Config,
+  tokenSecret: () => string,
+): DeliveryDependencies['confirmUrlFor'] {
+  return (subscriber: Subscriber, expiresAt: Date) =>
+    `${config.publicUrl}/confirm?token=${signToken({ subscriberId: subscriber.id, purpose: 'confirm', expiresAt }, tokenSecret())}`;
+}

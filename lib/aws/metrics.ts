@@ -9,6 +9,7 @@ export type MetricName =
   | 'StoriesRelevant'
   | 'DigestsSent'
   | 'AlertsSent'
+  | 'SignUpMailsSent'
   | 'DeliveriesFailed';
 
 export interface MetricsSink {

@@ -8,7 +8,13 @@ import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import type { SubscriberStore } from '#lib/subscriptions/subscriber-store.ts';
 import type { DeliveryLedgerStore } from './ledger.ts';
 import type { Mailer } from './mailer.ts';
+import type { DeliveryOutcome } from './outcome.ts';
+import { sendOnce } from './send-once.ts';
+import { sendSignUpMail } from './send-sign-up-mail.ts';
 import type { StoryWindowReader } from './story-window-reader.ts';
+
+export type { DeliveryOutcome } from './outcome.ts';
+export { DeliveryInProgressError } from './send-once.ts';
 
 export interface DeliveryDependencies {
   stories: StoryStore;
@@ -27,38 +33,19 @@ export interface DeliveryDependencies {
   alertThresholds: ReadonlyMap<string, number>;
   /** Signed unsubscribe and manage links for a subscriber. */
   linksFor(subscriber: Subscriber): Omit<RenderContext, 'subscriber'>;
+  /** The signed link that confirms a pending sign-up, valid until `expiresAt`. */
+  confirmUrlFor(subscriber: Subscriber, expiresAt: Date): string;
   now?: () => Date;
 }
 
-export type DeliveryOutcome =
-  | {
-      status: 'sent';
-      subscriberId: string;
-      key: string;
-      stories: number;
-      messageId: string;
-      location?: string | undefined;
-    }
-  | { status: 'empty' | 'already-sent' | 'skipped'; subscriberId: string; key: string; reason?: string };
-
-/** Another worker holds this job's claim; the message should come back later. */
-export class DeliveryInProgressError extends Error {
-  override name = 'DeliveryInProgressError';
-  constructor(readonly key: string) {
-    super(`Delivery ${key} is being sent by another worker; it will be retried.`);
-  }
-}
-
-/** A claim outlives any sender: longer than the consumer's timeout, shorter than the queue's retries. */
-const CLAIM_LEASE_MS = 10 * 60_000;
-
 /**
- * Sends one digest or alert exactly once: compose (nothing to say → nothing sent), claim the
- * (subscriber, window) record, send, then record every story sent. A failed send gives the claim back
- * and throws, so the queue retries; a redelivered job finds the window already sent and sends nothing.
- * A digest subscriber moves on to their next window only once this one is settled (sent or empty).
+ * Sends one digest, alert or sign-up mail exactly once. A digest or alert is composed (nothing to say →
+ * nothing sent), then claimed, sent and recorded with every story it carried (`sendOnce`); a failed
+ * send throws, so the queue retries. A digest subscriber moves on to their next window only once this
+ * one is settled (sent or empty). Sign-up mails go through `sendSignUpMail`.
  */
 export async function deliverJob(job: DeliveryJob, deps: DeliveryDependencies): Promise<DeliveryOutcome> {
+  if (job.kind === 'sign-up-mail') return sendSignUpMail(job, deps);
   const outcome = await deliverOnce(job, deps);
   if (
     job.kind === 'digest' &&
@@ -80,13 +67,15 @@ function isScheduledWindow(key: string): boolean {
   return key.startsWith('daily:') || key.startsWith('weekly:');
 }
 
+type ComposedJob = Exclude<DeliveryJob, { kind: 'sign-up-mail' }>;
+
 async function deliverOnce(
-  job: DeliveryJob,
+  job: ComposedJob,
   deps: DeliveryDependencies,
 ): Promise<DeliveryOutcome & { subscriber?: Subscriber }> {
   const now = deps.now?.() ?? new Date();
   const key = job.kind === 'digest' ? job.window.key : job.key;
-  const base = { subscriberId: job.subscriberId, key };
+  const base = { kind: job.kind, subscriberId: job.subscriberId, key };
   const { subscriber, ledger } = await deps.deliveries.readState(job.subscriberId);
   if (subscriber?.status !== 'active') {
     return {
@@ -104,60 +93,16 @@ async function deliverOnce(
   const digest = await compose(job, subscriber, ledger.sent, deps);
   if (!digest) return { ...settled, status: 'empty' };
 
-  const claim = await deps.deliveries.claim(
-    subscriber.id,
-    key,
-    now,
-    CLAIM_LEASE_MS,
-    deps.claimsAbandonedBefore,
-  );
-  if (claim === 'already-sent') return { ...settled, status: 'already-sent' };
-  if (claim === 'in-progress') throw new DeliveryInProgressError(key);
-  const idempotencyKey = `${subscriber.id}:${key}`;
-  const storyIds = [...digest.storyIds, ...digest.clusterIds];
-
-  if (previous?.status === 'sending') {
-    // We took over the claim of a sender that died after claiming, perhaps after sending. Resend only
-    // when the transport can tell it did not send; when it cannot tell (SES, SMTP), a possible
-    // duplicate is worse than a possible gap, so the window is recorded and not sent again.
-    const wentOut = await deps.mailer.wasSent?.(idempotencyKey);
-    if (wentOut !== false) {
-      await deps.deliveries.markSent(subscriber.id, key, storyIds, 'unconfirmed', now, ledger);
-      return {
-        ...settled,
-        status: 'already-sent',
-        reason: wentOut
-          ? 'sent before its sender stopped; recorded now'
-          : 'its sender stopped mid-send; not resent',
-      };
-    }
-  }
-
-  let sent: { messageId: string; location?: string | undefined };
-  try {
-    const rendered = renderDigest(digest, { subscriber, ...deps.linksFor(subscriber) });
-    sent = await deps.mailer.send({
-      to: subscriber.email,
-      rendered,
-      idempotencyKey,
-    });
-  } catch (error) {
-    await deps.deliveries.release(subscriber.id, key);
-    throw error;
-  }
   // Cluster ids too, so a later copy of a wire story already sent is recognised.
-  await deps.deliveries.markSent(subscriber.id, key, storyIds, sent.messageId, now, ledger);
-  return {
-    ...settled,
-    status: 'sent',
-    stories: digest.totalStories,
-    messageId: sent.messageId,
-    location: sent.location,
-  };
+  const storyIds = [...digest.storyIds, ...digest.clusterIds];
+  const render = () => renderDigest(digest, { subscriber, ...deps.linksFor(subscriber) });
+  const sent = await sendOnce({ subscriber, key, storyIds, render }, ledger, deps, now);
+  if (sent.status === 'already-sent') return { ...settled, ...sent };
+  return { ...settled, ...sent, stories: digest.totalStories };
 }
 
 async function compose(
-  job: DeliveryJob,
+  job: ComposedJob,
   subscriber: Subscriber,
   alreadySent: ReadonlySet<string>,
   deps: DeliveryDependencies,

@@ -5,7 +5,13 @@ import { deliveryJobSchema, parseMessage } from '#lib/jobs/messages.ts';
 import type { OutcomeObserver } from './poll-feeds.ts';
 import { processSqsBatch } from './sqs-batch.ts';
 
-/** SQS digests: compose, send and record each digest or alert on its own. */
+const WHAT: Record<DeliveryOutcome['kind'], string> = {
+  digest: 'Digest',
+  alert: 'Alert',
+  'sign-up-mail': 'Sign-up mail',
+};
+
+/** SQS digests: compose, send and record each digest, alert or sign-up mail on its own. */
 export function createSendDigestsHandler(app: App, observe?: OutcomeObserver<DeliveryOutcome>) {
   const { log, metrics } = app;
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
@@ -13,12 +19,14 @@ export function createSendDigestsHandler(app: App, observe?: OutcomeObserver<Del
     const { response, outcomes } = await processSqsBatch(event, context, log, async (record) => {
       const job = parseMessage(deliveryJobSchema, record.messageId, record.body);
       const outcome = await deliverJob(job, app.delivery);
-      log.info(outcome.status === 'sent' ? 'Digest sent' : 'Digest not sent', { ...outcome });
+      log.info(`${WHAT[outcome.kind]} ${outcome.status === 'sent' ? 'sent' : 'not sent'}`, { ...outcome });
       return outcome;
     });
     const sent = outcomes.filter((outcome) => outcome.status === 'sent');
-    metrics.count('DigestsSent', sent.filter((outcome) => !outcome.key.startsWith('instant:')).length);
-    metrics.count('AlertsSent', sent.filter((outcome) => outcome.key.startsWith('instant:')).length);
+    const sentOf = (kind: DeliveryOutcome['kind']) => sent.filter((outcome) => outcome.kind === kind).length;
+    metrics.count('DigestsSent', sentOf('digest'));
+    metrics.count('AlertsSent', sentOf('alert'));
+    metrics.count('SignUpMailsSent', sentOf('sign-up-mail'));
     metrics.count('DeliveriesFailed', response.batchItemFailures.length);
     metrics.flush();
     observe?.(outcomes);

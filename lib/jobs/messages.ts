@@ -13,7 +13,15 @@ const windowSchema = z.object({
   key: z.string().min(1).max(200),
 });
 
-/** One subscriber's digest for one window, or one instant alert: the unit that is sent exactly once. */
+/** The mails a sign-up asks for: a confirmation link, or a pointer to the manage page of an active reader. */
+export const SIGN_UP_MAILS = ['confirm', 'already-subscribed'] as const;
+export type SignUpMail = (typeof SIGN_UP_MAILS)[number];
+
+/**
+ * One subscriber's digest for one window, one instant alert, or one sign-up mail: the unit that is sent
+ * exactly once. A sign-up mail carries no address and no token: the sender reads the subscriber and
+ * signs the link itself, so nothing in a queue can be replayed to mail someone or open their settings.
+ */
 export const deliveryJobSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('digest'),
@@ -26,8 +34,16 @@ export const deliveryJobSchema = z.discriminatedUnion('kind', [
     key: z.string().min(1).max(200),
     storyIds: z.array(z.string().min(1).max(64)).min(1).max(100),
   }),
+  z.object({
+    kind: z.literal('sign-up-mail'),
+    subscriberId: z.string().min(1).max(64),
+    mail: z.enum(SIGN_UP_MAILS),
+    /** When the visitor signed up: names the mail, so a redelivered job sends it once. */
+    requestedAt: z.iso.datetime(),
+  }),
 ]);
 export type DeliveryJob = z.infer<typeof deliveryJobSchema>;
+export type SignUpMailJob = Extract<DeliveryJob, { kind: 'sign-up-mail' }>;
 
 /**
  * A queue message body that is not what its consumer expects. Retrying cannot help; it is reported as a

@@ -22,7 +22,7 @@ export interface LocalPipeline {
   digestConsumer: QueueConsumer;
   /** Poll outcomes since the last call, which clears them: for the terminal's line per round. */
   takePolls(): PollOutcome[];
-  /** Delivery outcomes (digests and alerts) since the last call, which clears them. */
+  /** Delivery outcomes (digests and alerts, not sign-up mails) since the last call, which clears them. */
   takeDeliveries(): DeliveryOutcome[];
   /** The default feeds this start added to a new registry (undefined when it added none). */
   seeded: { added: number; file: string } | undefined;
@@ -92,7 +92,8 @@ export async function startLocalPipeline(
   const digestConsumer = consumerFor(
     stack.queues.digests,
     createSendDigestsHandler(app, (outcomes) => {
-      deliveries.push(...outcomes);
+      // Sign-up mails ride the same queue but belong to no round: rounds count digests and alerts.
+      deliveries.push(...outcomes.filter((outcome) => outcome.kind !== 'sign-up-mail'));
     }),
   );
 

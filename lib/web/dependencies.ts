@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { TopicDefinition } from '#lib/classify/topic-pack.ts';
-import type { Mailer } from '#lib/delivery/mailer.ts';
+import type { JobQueue } from '#lib/jobs/job-queue.ts';
+import type { DeliveryJob } from '#lib/jobs/messages.ts';
 import type { Log } from '#lib/log.ts';
 import type { DeliveryRepository } from '#lib/store/delivery-repository.ts';
 import type { FeedRepository } from '#lib/store/feed-repository.ts';
@@ -33,7 +34,11 @@ export interface WebDependencies {
   deliveries: DeliveryRepository;
   feedback: FeedbackRepository;
   limits: LimitRepository;
-  mailer: Mailer;
+  /**
+   * The digests queue: the web app sends no mail itself, it asks the digest sender (the one function
+   * allowed to send) for sign-up mails there.
+   */
+  mailQueue: JobQueue<DeliveryJob>;
   /** The key signing link tokens (resolved lazily: on AWS it comes from Secrets Manager). */
   tokenSecret(): string | Promise<string>;
   rounds: RoundTriggers;

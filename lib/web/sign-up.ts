@@ -1,9 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import type { DeliveryJob, SignUpMail } from '#lib/jobs/messages.ts';
 import { nextDigestAt } from '#lib/subscriptions/schedule.ts';
 import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
-import { CONFIRM_TOKEN_TTL_MS, signToken } from '#lib/subscriptions/tokens.ts';
+import { CONFIRM_TOKEN_TTL_MS } from '#lib/subscriptions/tokens.ts';
 import { parseSubscriberInput, SubscriberInputError, subscriberIdFor } from '#lib/subscriptions/validate.ts';
-import { renderAlreadySubscribedMail, renderConfirmationMail } from './confirmation-mail.ts';
 import type { WebDependencies } from './dependencies.ts';
 
 /** Sign-ups one client address may make per hour, across every instance of the app. */
@@ -27,7 +27,8 @@ export const confirmationMailKey = (subscriberId: string) => `confirm-mail#${sub
  * A public sign-up. Whatever state the address is in, the visitor learns only "check your inbox":
  * new, pending and unsubscribed addresses become pending and get a confirmation link; active ones get
  * a pointer to their manage page; suppressed ones (bounced, complained) get nothing. The honeypot and
- * the per-client limit come first, so bots and floods never reach the mailer.
+ * the per-client and per-address limits come first, so bots and floods never reach the queue. The mail
+ * itself is sent by the digest sender, which reads the subscriber and signs the link when it sends.
  */
 export async function signUp(
   input: Record<string, unknown>,
@@ -59,11 +60,9 @@ export async function signUp(
 
   const id = subscriberIdFor(fields.email);
   const existing = await deps.subscribers.get(id);
-  const secret = await deps.tokenSecret();
   if (existing?.status === 'suppressed') return { kind: 'accepted' };
   if (existing?.status === 'active' || existing?.status === 'paused') {
-    const token = signToken({ subscriberId: id, purpose: 'manage' }, secret);
-    await sendLimited(existing, renderAlreadySubscribedMail(`${deps.publicUrl}/manage?token=${token}`), deps);
+    await requestMail(id, 'already-subscribed', now, deps);
     return { kind: 'accepted' };
   }
 
@@ -74,31 +73,33 @@ export async function signUp(
     createdAt: now.toISOString(),
   };
   const expiresAt = new Date(now.getTime() + CONFIRM_TOKEN_TTL_MS);
+  // The same instant the confirmation link expires (the sender signs it from `createdAt`).
   await deps.subscribers.replace(pending, undefined, { expiresAt: Math.floor(expiresAt.getTime() / 1000) });
-  const token = signToken({ subscriberId: id, purpose: 'confirm', expiresAt }, secret);
-  await sendLimited(pending, renderConfirmationMail(`${deps.publicUrl}/confirm?token=${token}`), deps);
+  await requestMail(id, 'confirm', now, deps);
   return { kind: 'accepted' };
 }
 
-/** Sends a sign-up mail unless this address had one too recently; a failure is logged, not shown. */
-async function sendLimited(
-  subscriber: Subscriber,
-  rendered: ReturnType<typeof renderConfirmationMail>,
-  deps: WebDependencies,
-): Promise<void> {
-  const now = deps.now();
-  if (!(await deps.limits.takeRolling(confirmationMailKey(subscriber.id), CONFIRMATION_MAIL_RULES, now))) {
-    deps.log.info('Sign-up mail held back by the per-address limit', { subscriber: subscriber.id });
+/**
+ * Asks the digest sender for a sign-up mail unless this address had one too recently. The job names
+ * the subscriber and the mail, never the address or a token. A failure to queue is logged, not shown:
+ * the answer must not differ by what is known about the address.
+ */
+async function requestMail(subscriberId: string, mail: SignUpMail, now: Date, deps: WebDependencies) {
+  if (!(await deps.limits.takeRolling(confirmationMailKey(subscriberId), CONFIRMATION_MAIL_RULES, now))) {
+    deps.log.info('Sign-up mail held back by the per-address limit', { subscriber: subscriberId });
     return;
   }
+  const job: DeliveryJob = { kind: 'sign-up-mail', subscriberId, mail, requestedAt: now.toISOString() };
   try {
-    await deps.mailer.send({
-      to: subscriber.email,
-      rendered,
-      idempotencyKey: `sign-up:${subscriber.id}:${randomUUID()}`,
-    });
+    const { failed } = await deps.mailQueue.send([{ id: subscriberId, body: job }]);
+    if (failed.length > 0) {
+      deps.log.error('Could not queue a sign-up mail', {
+        subscriber: subscriberId,
+        reason: failed[0]?.reason,
+      });
+    }
   } catch (error) {
-    deps.log.error('Could not send a sign-up mail', { subscriber: subscriber.id, error });
+    deps.log.error('Could not queue a sign-up mail', { subscriber: subscriberId, error });
   }
 }
 

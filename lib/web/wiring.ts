@@ -1,6 +1,5 @@
 import type { Context } from 'hono';
 import type { App } from '#lib/app/create-app.ts';
-import type { Mailer } from '#lib/delivery/mailer.ts';
 import { scheduleDigests } from '#lib/delivery/schedule-digests.ts';
 import type { DeliveryJob } from '#lib/jobs/messages.ts';
 import type { RoundTriggers, WebDependencies } from './dependencies.ts';
@@ -8,13 +7,13 @@ import type { RoundTriggers, WebDependencies } from './dependencies.ts';
 const DAY_MS = 86_400_000;
 
 /**
- * The web app's dependencies from the composition root's app: its repositories, mailer and queues,
- * plus its own feedback and limits tables. `clientAddress` comes from the edge (the Lambda event's
+ * The web app's dependencies from the composition root's app: its repositories and queues, plus its
+ * own feedback and limits tables. No mailer: sign-up mails go through the digests queue to the sender. `clientAddress` comes from the edge (the Lambda event's
  * source IP, or the local socket's peer).
  */
 export function webDependencies(
   app: App,
-  options: { clientAddress: (c: Context) => string | undefined; mailer?: Mailer; now?: () => Date },
+  options: { clientAddress: (c: Context) => string | undefined; now?: () => Date },
 ): WebDependencies {
   const { config } = app;
   const now = options.now ?? (() => new Date());
@@ -28,7 +27,7 @@ export function webDependencies(
     deliveries: app.deliveries,
     feedback: app.feedback,
     limits: app.limits,
-    mailer: options.mailer ?? app.delivery.mailer,
+    mailQueue: app.queues.digests,
     tokenSecret: app.tokenSecret,
     rounds: roundTriggers(app, now),
     clientAddress: options.clientAddress,

@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Hono } from 'hono';
 import { simpleParser } from 'mailparser';
-import { beforeAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
+import { outboxDir } from '#lib/app/create-app.ts';
 import { TABLES } from '#lib/aws/resources.ts';
-import { createMailer } from '#lib/mail/transport.ts';
+import type { DeliveryOutcome } from '#lib/delivery/deliver.ts';
+import { createSendDigestsHandler } from '#lib/handlers/send-digests.ts';
+import { createQueueConsumer, type QueueConsumer } from '#lib/local/event-source.ts';
 import { createWebApp } from '#lib/web/app.ts';
 import type { WebDependencies } from '#lib/web/dependencies.ts';
 import { webDependencies } from '#lib/web/wiring.ts';
@@ -28,52 +32,74 @@ export interface WebHarness {
   stack(): TestStack;
   app(): Hono;
   deps(): WebDependencies;
-  /** The clock the app reads; tests move it. */
+  /** The clock the app and the sender read; tests move it. */
   clock: { now: Date };
+  /**
+   * Runs the digests queue dry through the real send-digests handler (as Lambda's event source would),
+   * then reads every mail in the outbox. The web app queues sign-up mails; only the sender sends them.
+   */
   outbox(): Promise<MailSeen[]>;
+  /** What the sender did with each job it handled so far. */
+  deliveries(): readonly DeliveryOutcome[];
   /** Every item of every table, for "nothing changed" and "nothing left" checks. */
   snapshot(): Promise<Record<string, unknown[]>>;
 }
 
 /**
- * A web app over its own local stack, with an outbox mailer in a temporary folder and a clock the test
- * controls. The client address comes from an `x-test-client` header (a test stand-in for the edge's
- * source IP).
+ * A web app over its own local stack and the digest sender behind it, writing to an outbox in a
+ * temporary data folder, with a clock the test controls. The client address comes from an
+ * `x-test-client` header (a test stand-in for the edge's source IP).
  */
 export function useWebApp(): WebHarness {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'cipherwatch-web-'));
   const stack = useLocalStack({
     env: {
+      CIPHERWATCH_HOME: dataDir,
       CIPHERWATCH_TOKEN_SECRET: TOKEN_SECRET,
       CIPHERWATCH_PUBLIC_URL: PUBLIC_URL,
+      CIPHERWATCH_MAIL_FROM: 'Cipherwatch <digests@cipherwatch.test>',
       CIPHERWATCH_ADMIN_API_KEY_HASH: createHash('sha256').update(ADMIN_KEY).digest('hex'),
     },
   });
   const clock = { now: new Date('2026-11-30T10:00:00.000Z') };
   let app: Hono | undefined;
   let deps: WebDependencies | undefined;
-  let outboxDir = '';
+  let sender: QueueConsumer | undefined;
+  const handled: DeliveryOutcome[] = [];
   beforeAll(async () => {
-    outboxDir = await mkdtemp(path.join(tmpdir(), 'cipherwatch-web-outbox-'));
-    deps = webDependencies(stack().app, {
+    const { app: core, queues } = stack();
+    deps = webDependencies(core, {
       clientAddress: (c) => c.req.header('x-test-client') ?? '198.51.100.7',
-      mailer: createMailer(
-        { kind: 'outbox', dir: outboxDir },
-        { from: 'Cipherwatch <digests@cipherwatch.test>' },
-      ),
       now: () => clock.now,
     });
     app = createWebApp(deps);
+    core.delivery.now = () => clock.now;
+    sender = createQueueConsumer({
+      sqs: core.sqs,
+      queueUrl: queues.digests.url,
+      queueArn: queues.digests.arn,
+      batchSize: queues.digests.definition.batchSize,
+      handler: createSendDigestsHandler(core, (outcomes) => {
+        handled.push(...outcomes);
+      }),
+    });
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
   });
   return {
     stack,
     app: () => required(app),
     deps: () => required(deps),
     clock,
+    deliveries: () => handled,
     async outbox() {
-      const files = (await readdir(outboxDir)).filter((file) => file.endsWith('.eml')).sort();
+      await required(sender).drain();
+      const outbox = outboxDir(stack().app.config);
+      const files = (await readdir(outbox).catch(() => [])).filter((file) => file.endsWith('.eml')).sort();
       return Promise.all(
         files.map(async (file) => {
-          const mail = await simpleParser(await readFile(path.join(outboxDir, file)));
+          const mail = await simpleParser(await readFile(path.join(outbox, file)));
           const to = Array.isArray(mail.to) ? mail.to[0] : mail.to;
           return {
             to: to?.text ?? '',
