@@ -1,5 +1,7 @@
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { subscriberIdFor } from '#lib/subscriptions/validate.ts';
 import { lambdaEnvironment, useLocalStack } from '../../helpers/local-stack.ts';
 
 type WebEntryPoint = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResult>;
@@ -44,7 +46,6 @@ describe('functions/web.ts (the API Gateway entry point)', () => {
       lambdaEnvironment(stack(), {
         CIPHERWATCH_TOKEN_SECRET: 'lambda-test-secret-0123456789abcdef0123',
         CIPHERWATCH_PUBLIC_URL: 'https://cipherwatch.test',
-        CIPHERWATCH_MAIL_TRANSPORT: 'outbox',
       }),
     );
     handler = (await import('#functions/web.ts')).handler as unknown as WebEntryPoint;
@@ -64,5 +65,33 @@ describe('functions/web.ts (the API Gateway entry point)', () => {
     expect(response.statusCode).toBe(400);
     expect(response.headers?.['content-type']).toBe('application/problem+json');
     expect(response.body).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('queues a sign-up mail for the digest sender, naming the subscriber but not the address or a link', async () => {
+    const response = await handler(
+      httpEvent(
+        'POST',
+        '/subscriptions',
+        JSON.stringify({ email: 'lambda@example.org', topics: ['encryption'] }),
+        {
+          'content-type': 'application/json',
+        },
+      ),
+      {} as Context,
+    );
+    const received = await stack().app.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: stack().queues.digests.url, MaxNumberOfMessages: 10 }),
+    );
+
+    expect(response.statusCode).toBe(202);
+    const bodies = (received.Messages ?? []).map((message) => message.Body ?? '');
+    expect(bodies).toHaveLength(1);
+    expect(JSON.parse(bodies[0] ?? '')).toEqual({
+      kind: 'sign-up-mail',
+      subscriberId: subscriberIdFor('lambda@example.org'),
+      mail: 'confirm',
+      requestedAt: expect.any(String),
+    });
+    expect(bodies[0]).not.toMatch(/@|token/);
   });
 });

@@ -89,6 +89,36 @@ describe('POST /subscriptions', () => {
     expect(mail?.text).not.toMatch(/platform/i);
   });
 
+  it('points an active reader who signs up again to their manage page, through the digest sender', async () => {
+    const email = 'again@example.org';
+    await signUp(email);
+    expect(await mailsTo(email)).toHaveLength(1);
+    const pending = await web.deps().subscribers.get(subscriberIdFor(email));
+    await web
+      .deps()
+      .subscribers.replace({ ...(pending as NonNullable<typeof pending>), status: 'active' }, undefined);
+    advance(16 * MINUTE);
+
+    await signUp(email);
+
+    const mails = await mailsTo(email);
+    expect(mails.map((mail) => mail.subject).sort()).toEqual([
+      'Confirm your Cipherwatch subscription',
+      'You are already subscribed to Cipherwatch',
+    ]);
+    const pointer = mails.find((mail) => mail.subject.startsWith('You are already'));
+    expect(pointer?.text).toContain('https://cipherwatch.test/manage?token=');
+    expect(
+      web
+        .deliveries()
+        .filter((outcome) => outcome.subscriberId === subscriberIdFor(email))
+        .map((outcome) => [outcome.kind, outcome.status]),
+    ).toEqual([
+      ['sign-up-mail', 'sent'],
+      ['sign-up-mail', 'sent'],
+    ]);
+  });
+
   it('sends at most one confirmation mail per 15 minutes and never a 4th in a day', async () => {
     const email = 'often@example.org';
     await signUp(email);

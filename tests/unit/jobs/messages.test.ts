@@ -41,4 +41,36 @@ describe('queue messages', () => {
       parseMessage(deliveryJobSchema, 'm4', JSON.stringify({ kind: 'spam', subscriberId: 's' })),
     ).toThrow(/m4 is malformed: kind/);
   });
+
+  it('accepts a sign-up mail job and refuses one for a mail it does not know', () => {
+    const job = parseMessage(
+      deliveryJobSchema,
+      'm5',
+      JSON.stringify({
+        kind: 'sign-up-mail',
+        subscriberId: 's',
+        mail: 'already-subscribed',
+        requestedAt: '2026-11-30T10:00:00.000Z',
+      }),
+    );
+
+    expect(job).toEqual({
+      kind: 'sign-up-mail',
+      subscriberId: 's',
+      mail: 'already-subscribed',
+      requestedAt: '2026-11-30T10:00:00.000Z',
+    });
+    expect(() =>
+      parseMessage(
+        deliveryJobSchema,
+        'm6',
+        JSON.stringify({
+          kind: 'sign-up-mail',
+          subscriberId: 's',
+          mail: 'welcome',
+          requestedAt: job.requestedAt,
+        }),
+      ),
+    ).toThrow(/m6 is malformed: mail/);
+  });
 });
