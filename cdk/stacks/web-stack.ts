@@ -3,7 +3,6 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { QUEUES, TABLES, type TableId } from '#lib/aws/resources.ts';
@@ -44,8 +43,8 @@ export interface WebStackProps extends StackProps {
 /**
  * The web app behind an API Gateway HTTP API: one function serves the pages, the public API and the
  * admin API (Hono). Throttled at the stage, access-logged, and allowed only the tables it reads and
- * writes, the two work queues (the admin API queues rounds), the token key, and sending the
- * sign-up confirmation email from the configured sender.
+ * writes, the two work queues (the admin API queues rounds; sign-up mails are queued on the digests
+ * queue for the digest sender) and the token key. It sends no mail, so it may not call SES.
  */
 export class WebStack extends Stack {
   readonly api: HttpApi;
@@ -80,8 +79,6 @@ export class WebStack extends Stack {
         ),
         [QUEUES.pollFeeds.envVar]: data.queues.pollFeeds.queue.queueUrl,
         [QUEUES.digests.envVar]: data.queues.digests.queue.queueUrl,
-        CIPHERWATCH_MAIL_TRANSPORT: 'ses',
-        CIPHERWATCH_MAIL_FROM: settings.mailFrom,
         CIPHERWATCH_PUBLIC_URL: this.publicUrl,
         CIPHERWATCH_TOKEN_SECRET_ARN: data.tokenSecret.secretArn,
         ...(settings.adminApiKeyHash && { CIPHERWATCH_ADMIN_API_KEY_HASH: settings.adminApiKeyHash }),
@@ -94,15 +91,9 @@ export class WebStack extends Stack {
       for (const index of grant.indexes ?? []) allowIndexQuery(this.function, data.tables[tableId], index);
     }
     allowSend(this.function, data.queues.pollFeeds.queue);
+    // Digest rounds from the admin API, and every sign-up mail (sent by the digest sender).
     allowSend(this.function, data.queues.digests.queue);
     data.tokenSecret.grantRead(this.function.role);
-    this.function.role.addToPolicy(
-      new PolicyStatement({
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [data.mail.identity.emailIdentityArn, data.mail.configurationSetArn],
-        conditions: { StringEquals: { 'ses:FromAddress': settings.senderEmail } },
-      }),
-    );
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: settings.logRetentionDays as RetentionDays,

@@ -37,10 +37,16 @@ describe('web stack', () => {
 
     expect(variables).toMatchObject({
       CIPHERWATCH_ADMIN_API_KEY_HASH: ADMIN_KEY_HASH,
-      CIPHERWATCH_MAIL_TRANSPORT: 'ses',
       CIPHERWATCH_TOKEN_SECRET_ARN: expect.anything(),
     });
     expect(Object.keys(variables)).not.toContain('CIPHERWATCH_TOKEN_SECRET');
+  });
+
+  it('gives the function no mail settings: it sends no mail', () => {
+    const [, fn] = reader.resources(web, 'AWS::Lambda::Function')[0] ?? [];
+    const variables = (props(fn).Environment as { Variables: Record<string, unknown> }).Variables;
+
+    expect(Object.keys(variables).filter((name) => name.startsWith('CIPHERWATCH_MAIL_'))).toEqual([]);
   });
 
   it('points the links in digests at the HTTP API', () => {
@@ -55,7 +61,7 @@ describe('web stack', () => {
     expect(JSON.stringify(variables.CIPHERWATCH_PUBLIC_URL)).toContain(String(apiId));
   });
 
-  it('lets the web function use only its tables, the two work queues, the token key and its sender address', () => {
+  it('lets the web function use only its tables, the two work queues and the token key', () => {
     const permissions = reader.permissionsOf('Web', web);
 
     expect(permissions).toEqual(
@@ -75,15 +81,24 @@ describe('web stack', () => {
         'sqs:SendMessage on queue:digests',
         'secretsmanager:DescribeSecret on secret:token',
         'secretsmanager:GetSecretValue on secret:token',
-        'ses:SendEmail on ses:identity (conditional)',
-        'ses:SendEmail on ses:configuration-set (conditional)',
-        'ses:SendRawEmail on ses:identity (conditional)',
-        'ses:SendRawEmail on ses:configuration-set (conditional)',
         'xray:PutTelemetryRecords on *',
         'xray:PutTraceSegments on *',
         'logs:CreateLogStream on own-log-group',
         'logs:PutLogEvents on own-log-group',
       ].sort(),
     );
+  });
+
+  it('never lets the web function call SES: sign-up mails go through the digests queue to the sender', () => {
+    const actions = reader
+      .resources(web, 'AWS::IAM::Policy')
+      .flatMap(
+        ([, policy]) =>
+          (props(policy).PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement,
+      )
+      .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
+
+    expect(actions).toContain('sqs:SendMessage');
+    expect(actions.filter((action) => action.startsWith('ses:'))).toEqual([]);
   });
 });

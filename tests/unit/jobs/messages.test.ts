@@ -68,7 +68,7 @@ describe('queue messages', () => {
           kind: 'sign-up-mail',
           subscriberId: 's',
           mail: 'welcome',
-          requestedAt: job.requestedAt,
+          requestedAt: '2026-11-30T10:00:00.000Z',
         }),
       ),
     ).toThrow(/m6 is malformed: mail/);
