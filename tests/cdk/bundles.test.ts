@@ -12,7 +12,7 @@ import {
 
 describe('Lambda bundles', () => {
   it.each(functionEntries().map((entry) => [path.basename(entry, '.ts'), entry]))(
-    '%s bundles without dynalite, fauxqs or tsx',
+    '%s bundles without dynalite, fauxqs or tsx, and with the SES client only if it sends mail',
     async (_name, entry) => {
       const result = await build({
         ...esbuildOptionsFor(entry, '/tmp/index.mjs'),
@@ -24,6 +24,14 @@ describe('Lambda bundles', () => {
       expect(forbiddenModulesIn(inputs)).toEqual([]);
       expect(inputs.some((input) => input.includes('node_modules/@aws-sdk/'))).toBe(true);
       expect(result.outputFiles?.[0]?.text.startsWith(BUNDLING.banner)).toBe(true);
+      // Only the digest sender may call SES; no other function (the web app included) ships the SES client.
+      const shipped = Object.values(result.metafile.outputs).flatMap((output) =>
+        Object.entries(output.inputs)
+          .filter(([, use]) => use.bytesInOutput > 0)
+          .map(([input]) => input),
+      );
+      const ses = shipped.some((input) => input.includes('node_modules/@aws-sdk/client-sesv2/'));
+      expect(ses, 'ships @aws-sdk/client-sesv2').toBe(_name === 'send-digests');
     },
   );
 
