@@ -1,7 +1,7 @@
 // Bundles every Lambda function exactly as the CDK app does (cdk/bundling.ts) and reports its minified
 // size and cold import time: a fresh Node process importing the bundle, median of several runs.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -10,7 +10,7 @@ import {
   forbiddenModulesIn,
   functionEntries,
   PROJECT_ROOT,
-  runtimeConfigFiles,
+  writeBundleConfig,
 } from '../cdk/bundling.ts';
 
 const SIZE_TARGET_BYTES = 1_000_000;
@@ -31,12 +31,9 @@ export interface BundleFigures {
 async function bundle(entry: string, outDir: string): Promise<{ file: string; inputs: string[] }> {
   const dir = path.join(outDir, path.basename(entry, '.ts'));
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(path.join(dir, 'config'), { recursive: true });
   const file = path.join(dir, 'index.mjs');
   const result = await build(esbuildOptionsFor(entry, file));
-  for (const config of runtimeConfigFiles()) {
-    copyFileSync(path.join(PROJECT_ROOT, 'config', config), path.join(dir, 'config', config));
-  }
+  writeBundleConfig(path.join(dir, 'config'));
   return { file, inputs: Object.keys(result.metafile.inputs) };
 }
 

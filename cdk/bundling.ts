@@ -1,7 +1,10 @@
-import { readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
+import { compiledTopicPackFile } from '#lib/classify/compiled-pack.ts';
+import { modelFileName } from '#lib/classify/model.ts';
+import { compileTopicPack } from '#lib/classify/topic-pack.ts';
 
 /** The project root (where package.json and package-lock.json live). */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -29,29 +32,46 @@ export const BUNDLING = {
   forbiddenModules: ['dynalite', 'fauxqs', 'tsx'],
 } as const;
 
+/** The files of a bundle's config folder: the compiled topic pack and the trained classifier model. */
+export const BUNDLE_CONFIG_FILES = [compiledTopicPackFile, modelFileName] as const;
+
 /**
- * The config files a function reads at run time (topics, the trained classifier model): topics.yaml
- * and every JSON file in config/, copied beside the bundle. Listed at synth time so the copy is exact.
+ * Writes a bundle's config folder into `configDir`: config/topics.yaml compiled to JSON (validated, so
+ * a broken pack fails here, not at the first poll) and the classifier model as it is. Bundles read
+ * JSON only, which keeps the YAML parser out of them.
  */
-export function runtimeConfigFiles(configDir = path.join(PROJECT_ROOT, 'config')): string[] {
-  return readdirSync(configDir, { withFileTypes: true })
-    .filter((entry) => entry.isFile() && (entry.name === 'topics.yaml' || entry.name.endsWith('.json')))
-    .map((entry) => entry.name)
-    .sort();
+export function writeBundleConfig(configDir: string, sourceDir = path.join(PROJECT_ROOT, 'config')): void {
+  mkdirSync(configDir, { recursive: true });
+  writeFileSync(
+    path.join(configDir, compiledTopicPackFile),
+    compileTopicPack(path.join(sourceDir, 'topics.yaml')),
+  );
+  copyFileSync(path.join(sourceDir, modelFileName), path.join(configDir, modelFileName));
 }
 
-/** The shell commands that copy the runtime config files into a bundle's output folder. */
+/** Where the synth stages the bundle config folder, relative to the project root (ignored by git). */
+export const STAGED_CONFIG_DIR = 'node_modules/.cache/cipherwatch-bundle-config';
+
+let staged = false;
+/** Stages the bundle config folder once per synth; every function's bundle copies it. */
+export function stageBundleConfig(): void {
+  if (staged) return;
+  writeBundleConfig(path.join(PROJECT_ROOT, STAGED_CONFIG_DIR));
+  staged = true;
+}
+
+/** The shell commands that copy the staged config folder into a bundle's output folder. */
 export function copyConfigCommands(
   inputDir: string,
   outputDir: string,
-  files = runtimeConfigFiles(),
+  files: readonly string[] = BUNDLE_CONFIG_FILES,
 ): string[] {
   const quote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
   return [
     `mkdir -p ${quote(path.posix.join(outputDir, 'config'))}`,
     ...files.map(
       (file) =>
-        `cp ${quote(path.posix.join(inputDir, 'config', file))} ${quote(path.posix.join(outputDir, 'config', file))}`,
+        `cp ${quote(path.posix.join(inputDir, STAGED_CONFIG_DIR, file))} ${quote(path.posix.join(outputDir, 'config', file))}`,
     ),
   ];
 }

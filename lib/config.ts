@@ -99,7 +99,7 @@ export interface Config {
   tokenSecret: string | undefined;
   /** Secrets Manager secret holding the token key (on AWS); read once per cold start. */
   tokenSecretArn: string | undefined;
-  /** Folder holding topics.yaml and the classifier model; the project's config/ unless set (Lambda bundles carry their own). */
+  /** Folder holding the compiled topic pack (topics.json) and the classifier model: set in Lambda bundles, which carry their own. Unset locally, where config/topics.yaml is read. */
   configDir: string | undefined;
   mail: {
     from: string;

@@ -8,7 +8,13 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { BUNDLING, copyConfigCommands, LAMBDA_CONFIG_DIR, PROJECT_ROOT } from '../bundling.ts';
+import {
+  BUNDLING,
+  copyConfigCommands,
+  LAMBDA_CONFIG_DIR,
+  PROJECT_ROOT,
+  stageBundleConfig,
+} from '../bundling.ts';
 
 export interface CipherwatchFunctionProps {
   /** Handler file under functions/, without the extension, e.g. `poll-feeds`. */
@@ -100,7 +106,11 @@ export class CipherwatchFunction extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) => copyConfigCommands(inputDir, outputDir),
+          afterBundling: (inputDir, outputDir) => {
+            // Called only when this stack is bundled (tests skip bundling), so staging happens only then.
+            stageBundleConfig();
+            return copyConfigCommands(inputDir, outputDir);
+          },
         },
       },
     });

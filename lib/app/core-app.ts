@@ -1,12 +1,11 @@
-import path from 'node:path';
 import { GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type AwsClients, createAwsClients } from '#lib/aws/clients.ts';
 import { createCountingMetrics, createLambdaMetrics, type MetricsSink } from '#lib/aws/metrics.ts';
 import { QUEUES, type QueueId } from '#lib/aws/resources.ts';
 import { type Classifier, createClassifier } from '#lib/classify/classifier.ts';
-import { loadTopicPack } from '#lib/classify/topic-pack.ts';
-import type { Config } from '#lib/config.ts';
+import { loadCompiledTopicPack } from '#lib/classify/compiled-pack.ts';
+import { type Config, ConfigError } from '#lib/config.ts';
 import type { DeliveryDependencies } from '#lib/delivery/deliver.ts';
 import type { Mailer } from '#lib/delivery/mailer.ts';
 import { StoryWindowReader } from '#lib/delivery/story-window-reader.ts';
@@ -53,6 +52,21 @@ export interface App {
   close(): void;
 }
 
+/**
+ * The classifier a Lambda bundle carries: the topic pack compiled to JSON at synth time, beside the
+ * model, in CIPHERWATCH_CONFIG_DIR. Reading the YAML source is for local runs (`createLocalApp`), so
+ * the YAML parser stays out of every bundle.
+ */
+function bundledClassifier(config: Config): Classifier {
+  if (!config.configDir) {
+    throw new ConfigError(
+      'CIPHERWATCH_CONFIG_DIR',
+      'CIPHERWATCH_CONFIG_DIR is not set: a Lambda function reads its compiled topic pack (topics.json) and classifier model from that folder. Local runs build the app with createLocalApp, which reads config/topics.yaml.',
+    );
+  }
+  return createClassifier(loadCompiledTopicPack(config.configDir));
+}
+
 /** Parts a caller may supply instead of having them built from the configuration. */
 export interface AppOverrides {
   log?: Log;
@@ -81,12 +95,7 @@ export function createCoreApp(config: Config, overrides: AppOverrides = {}): App
     }
     return url;
   };
-  const classifier =
-    overrides.classifier ??
-    // Lambda bundles carry their config files beside them (CIPHERWATCH_CONFIG_DIR); elsewhere, config/.
-    createClassifier(
-      loadTopicPack(config.configDir ? path.join(config.configDir, 'topics.yaml') : undefined),
-    );
+  const classifier = overrides.classifier ?? bundledClassifier(config);
   const stories = new StoryRepository(dynamodb, config.tables.stories);
   const subscribers = new SubscriberRepository(dynamodb, config.tables.subscribers);
   const deliveries = new DeliveryRepository(dynamodb, {

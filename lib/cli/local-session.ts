@@ -1,4 +1,5 @@
-import { type App, createApp } from '#lib/app/create-app.ts';
+import type { App } from '#lib/app/create-app.ts';
+import { createLocalApp } from '#lib/app/local-app.ts';
 import { startLocalStack } from '#lib/local/stack.ts';
 import { createTerminalLog } from '#lib/log.ts';
 import { commandConfig } from './data-dir.ts';
@@ -19,7 +20,7 @@ export async function withLocalData<T>(
   if (created) process.stderr.write(`Created a new data folder at ${config.dataDir}.\n`);
   const log = createTerminalLog(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const stack = await startLocalStack({ dataDir: config.dataDir, aws: config.aws });
-  const app = createApp(stack.configure(config), { log });
+  const app = createLocalApp(stack.configure(config), { log });
   try {
     return await work(app);
   } finally {

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type App, type AppOverrides, createApp } from '#lib/app/create-app.ts';
+import type { App, AppOverrides } from '#lib/app/create-app.ts';
+import { createLocalApp } from '#lib/app/local-app.ts';
 import type { Config } from '#lib/config.ts';
 import type { DeliveryOutcome } from '#lib/delivery/deliver.ts';
 import { defaultFeedCatalogPath, loadFeedCatalog } from '#lib/feeds/feed-catalog.ts';
@@ -53,7 +54,7 @@ export async function startLocalPipeline(
   options: LocalPipelineOptions,
 ): Promise<LocalPipeline> {
   const stack = await startLocalStack({ aws: config.aws, ...options });
-  const app = createApp(stack.configure(config), options.overrides);
+  const app = createLocalApp(stack.configure(config), options.overrides);
   let seeded: LocalPipeline['seeded'];
   try {
     if (options.dataDir) seeded = await seedOnFirstStart(app, options.dataDir, options.seed !== false);

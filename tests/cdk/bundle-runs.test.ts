@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscriberIdFor } from '#lib/subscriptions/validate.ts';
-import { esbuildOptionsFor, PROJECT_ROOT, runtimeConfigFiles } from '../../cdk/bundling.ts';
+import { esbuildOptionsFor, PROJECT_ROOT, writeBundleConfig } from '../../cdk/bundling.ts';
 import { lambdaEnvironment, useLocalStack } from '../helpers/local-stack.ts';
 import { sqsEvent } from '../helpers/sqs-events.ts';
 
@@ -23,16 +23,13 @@ describe('a deployed bundle', () => {
     const root = path.join(PROJECT_ROOT, 'node_modules', '.cache');
     mkdirSync(root, { recursive: true });
     bundleDir = mkdtempSync(path.join(root, 'bundle-run-'));
-    mkdirSync(path.join(bundleDir, 'config'));
     await build(
       esbuildOptionsFor(
         path.join(PROJECT_ROOT, 'functions', 'ses-events.ts'),
         path.join(bundleDir, 'index.mjs'),
       ),
     );
-    for (const file of runtimeConfigFiles()) {
-      copyFileSync(path.join(PROJECT_ROOT, 'config', file), path.join(bundleDir, 'config', file));
-    }
+    writeBundleConfig(path.join(bundleDir, 'config'));
   });
   afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
 

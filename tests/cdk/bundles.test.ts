@@ -1,13 +1,18 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { loadCompiledTopicPack } from '#lib/classify/compiled-pack.ts';
+import { loadTopicPack } from '#lib/classify/topic-pack.ts';
 import {
+  BUNDLE_CONFIG_FILES,
   BUNDLING,
   copyConfigCommands,
   esbuildOptionsFor,
   forbiddenModulesIn,
   functionEntries,
-  runtimeConfigFiles,
+  writeBundleConfig,
 } from '../../cdk/bundling.ts';
 
 describe('Lambda bundles', () => {
@@ -39,11 +44,44 @@ describe('Lambda bundles', () => {
     expect(forbiddenModulesIn(['node_modules/dynalite/index.js', 'lib/config.ts'])).toEqual(['dynalite']);
   });
 
-  it('copies topics.yaml (and any model JSON) into the bundle, quoting paths for the shell', () => {
-    expect(runtimeConfigFiles()).toContain('topics.yaml');
-    expect(copyConfigCommands("/in/it's", '/out', ['topics.yaml'])).toEqual([
+  it('copies the staged config folder into the bundle, quoting paths for the shell', () => {
+    expect(copyConfigCommands("/in/it's", '/out', ['topics.json'])).toEqual([
       "mkdir -p '/out/config'",
-      "cp '/in/it'\\''s/config/topics.yaml' '/out/config/topics.yaml'",
+      "cp '/in/it'\\''s/node_modules/.cache/cipherwatch-bundle-config/topics.json' '/out/config/topics.json'",
     ]);
   });
+
+  it('compiles the topic pack to JSON beside the model, so bundles never parse YAML', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cipherwatch-bundle-config-'));
+    try {
+      writeBundleConfig(dir);
+      expect(readdirSync(dir).sort()).toEqual([...BUNDLE_CONFIG_FILES].sort());
+      const compiled = loadCompiledTopicPack(dir);
+      expect(compiled).toEqual({ ...loadTopicPack(), source: path.join(dir, 'topics.json') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a broken pack at synth time, naming the file', () => {
+    const source = mkdtempSync(path.join(tmpdir(), 'cipherwatch-broken-pack-'));
+    try {
+      writeFileSync(path.join(source, 'topics.yaml'), 'version: 1\ntopics: []\n');
+      expect(() => writeBundleConfig(path.join(source, 'out'), source)).toThrow(
+        /topics\.yaml: topics: expected at least one topic/,
+      );
+    } finally {
+      rmSync(source, { recursive: true, force: true });
+    }
+  });
+
+  it.each(functionEntries().map((entry) => [path.basename(entry, '.ts'), entry]))(
+    '%s carries no YAML parser',
+    async (_name, entry) => {
+      const result = await build({ ...esbuildOptionsFor(entry, '/tmp/index.mjs'), write: false });
+      expect(
+        Object.keys(result.metafile.inputs).filter((input) => input.includes('node_modules/yaml/')),
+      ).toEqual([]);
+    },
+  );
 });

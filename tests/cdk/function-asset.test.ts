@@ -6,7 +6,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUNDLING, runtimeConfigFiles } from '../../cdk/bundling.ts';
+import { BUNDLE_CONFIG_FILES, BUNDLING } from '../../cdk/bundling.ts';
 import { CipherwatchFunction } from '../../cdk/constructs/cipherwatch-function.ts';
 
 describe('the function construct, bundling for real', () => {
@@ -33,7 +33,7 @@ describe('the function construct, bundling for real', () => {
     const code = readFileSync(path.join(asset, 'index.mjs'), 'utf8');
     expect(code.startsWith(BUNDLING.banner)).toBe(true);
     expect(existsSync(path.join(asset, 'index.mjs.map'))).toBe(true);
-    expect(readdirSync(path.join(asset, 'config')).sort()).toEqual(runtimeConfigFiles());
+    expect(readdirSync(path.join(asset, 'config')).sort()).toEqual([...BUNDLE_CONFIG_FILES].sort());
     // Written as UTF-8: non-ASCII text stays as it is instead of growing into \u escapes.
     expect([...code].some((char) => (char.codePointAt(0) ?? 0) > 0x7f)).toBe(true);
   });

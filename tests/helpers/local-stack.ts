@@ -1,8 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { type App, createApp } from '#lib/app/create-app.ts';
+import type { App } from '#lib/app/create-app.ts';
+import { createLocalApp } from '#lib/app/local-app.ts';
 import { QUEUES } from '#lib/aws/resources.ts';
 import { parseConfig } from '#lib/config.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '#lib/local/stack.ts';
+import { writeBundleConfig } from '../../cdk/bundling.ts';
 
 export interface TestStack extends LocalStack {
   /** The application wired to this stack, as the composition root builds it. */
@@ -37,7 +42,7 @@ export async function startTestStack(
   const { env, ...stackOptions } = options;
   const config = parseConfig({ CIPHERWATCH_LOG_LEVEL: 'error', ...env });
   const local = await startLocalStack(stackOptions);
-  return Object.assign(local, { app: createApp(local.configure(config)) });
+  return Object.assign(local, { app: createLocalApp(local.configure(config)) });
 }
 
 export async function stopTestStack(stack: TestStack): Promise<void> {
@@ -58,6 +63,19 @@ export function lambdaEnvironment(
     AWS_ENDPOINT_URL_SQS: stack.sqsEndpoint,
     ...Object.fromEntries(Object.values(QUEUES).map((queue) => [queue.envVar, stack.queues[queue.id].url])),
     CIPHERWATCH_LOG_LEVEL: 'error',
+    CIPHERWATCH_CONFIG_DIR: bundleConfigDir(),
     ...extra,
   };
+}
+
+let compiledConfig: string | undefined;
+/** A config folder as a Lambda bundle carries it (compiled topic pack and model), made once per test file. */
+function bundleConfigDir(): string {
+  if (!compiledConfig) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cipherwatch-lambda-config-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    writeBundleConfig(dir);
+    compiledConfig = dir;
+  }
+  return compiledConfig;
 }

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, outboxDir } from '#lib/app/create-app.ts';
+import { outboxDir } from '#lib/app/create-app.ts';
+import { createLocalApp } from '#lib/app/local-app.ts';
 import { TABLES } from '#lib/aws/resources.ts';
 import { parseConfig } from '#lib/config.ts';
 import { startLocalStack } from '#lib/local/stack.ts';
@@ -76,7 +77,7 @@ describe('kill -9 of cipherwatch start, again and again', () => {
 
     // Readers whose daily digest fell due before the first start (subscribed two days ago, UTC).
     const stack = await startLocalStack({ dataDir });
-    const app = createApp(
+    const app = createLocalApp(
       stack.configure(parseConfig({ CIPHERWATCH_HOME: dataDir, CIPHERWATCH_LOG_LEVEL: 'error' })),
     );
     const subscribedAt = new Date(Date.now() - 2 * 86_400_000);
@@ -153,7 +154,7 @@ describe('kill -9 of cipherwatch start, again and again', () => {
     }
 
     const stack = await startLocalStack({ dataDir });
-    const app = createApp(
+    const app = createLocalApp(
       stack.configure(parseConfig({ CIPHERWATCH_HOME: dataDir, CIPHERWATCH_LOG_LEVEL: 'error' })),
     );
     try {

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync, truncateSync, unlinkSync, wri
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '#lib/app/create-app.ts';
+import { createLocalApp } from '#lib/app/local-app.ts';
 import { parseConfig } from '#lib/config.ts';
 import { newFeed } from '#lib/feeds/feed.ts';
 import { LocalStoreError } from '#lib/local/emulators.ts';
@@ -12,7 +12,7 @@ import { startLocalStack } from '#lib/local/stack.ts';
 async function storeWithTables(dataDir: string): Promise<void> {
   for (let round = 0; round < 3; round++) {
     const stack = await startLocalStack({ dataDir });
-    const app = createApp(stack.configure(parseConfig({ CIPHERWATCH_LOG_LEVEL: 'error' })));
+    const app = createLocalApp(stack.configure(parseConfig({ CIPHERWATCH_LOG_LEVEL: 'error' })));
     for (let i = 0; i < 20; i++) {
       await app.feeds.add(
         newFeed({ url: `https://feeds.example/${round}/${i}.xml`, name: `Feed ${i}` }, new Date()),
