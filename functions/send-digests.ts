@@ -7,5 +7,5 @@ const config = loadConfig();
 // On AWS the link-signing key lives in Secrets Manager: read once, at cold start, before any message.
 const tokenSecret = await fetchTokenSecret(config);
 
-/** SQS digests → compose, send and record each digest or alert exactly once. */
+/** SQS digests → compose, send and record each digest, alert or sign-up mail exactly once. */
 export const handler = createSendDigestsHandler(createApp(config, { tokenSecret }));

@@ -205,6 +205,7 @@ describe('sign-up mails in the digest sender', () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const unreachable = createCoreApp(stack().app.config, {
       log: stack().app.log,
+      classifier: stack().app.classifier,
       mailer: createMailer(
         { kind: 'smtp', url: `smtp://127.0.0.1:${closedPort}` },
         { from: 'a@cipherwatch.test' },
