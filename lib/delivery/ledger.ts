@@ -36,6 +36,7 @@ export interface DeliveryLedgerStore {
   /**
    * Claims a window for sending. A claim left 'sending' past its lease, or taken before
    * `abandonedBefore` (when the caller knows every earlier sender is gone), may be taken over.
+   * `keepUntil` is when the whole ledger may be forgotten (by default, months after its last write).
    */
   claim(
     subscriberId: string,
@@ -43,9 +44,13 @@ export interface DeliveryLedgerStore {
     now: Date,
     leaseMs: number,
     abandonedBefore?: Date,
+    keepUntil?: Date,
   ): Promise<ClaimOutcome>;
   release(subscriberId: string, windowKey: string): Promise<void>;
-  /** `previous` is the ledger read before sending, so the store can prune what it no longer needs. */
+  /**
+   * `previous` is the ledger read before sending, so the store can prune what it no longer needs;
+   * `keepUntil` as for `claim`.
+   */
   markSent(
     subscriberId: string,
     windowKey: string,
@@ -53,5 +58,6 @@ export interface DeliveryLedgerStore {
     messageId: string,
     now: Date,
     previous?: DeliveryLedger,
+    keepUntil?: Date,
   ): Promise<void>;
 }

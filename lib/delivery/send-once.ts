@@ -21,6 +21,11 @@ export interface LedgerMail {
   /** Story and cluster ids it carries, recorded with it (none for a sign-up mail). */
   storyIds: readonly string[];
   render(): RenderedEmail;
+  /**
+   * When the subscriber's ledger may be forgotten, if sooner than the store's default: a pending
+   * sign-up's, so nothing about an address that never confirmed outlives its sign-up.
+   */
+  keepLedgerUntil?: Date;
 }
 
 export type SendOnceResult =
@@ -50,13 +55,14 @@ export async function sendOnce(
   deps: SendOnceDependencies,
   now: Date,
 ): Promise<SendOnceResult> {
-  const { subscriber, key, storyIds } = mail;
+  const { subscriber, key, storyIds, keepLedgerUntil } = mail;
   const claim = await deps.deliveries.claim(
     subscriber.id,
     key,
     now,
     CLAIM_LEASE_MS,
     deps.claimsAbandonedBefore,
+    keepLedgerUntil,
   );
   if (claim === 'already-sent') return { status: 'already-sent' };
   if (claim === 'in-progress') throw new DeliveryInProgressError(key);
@@ -68,7 +74,15 @@ export async function sendOnce(
     // duplicate is worse than a possible gap, so the key is recorded and not sent again.
     const wentOut = await deps.mailer.wasSent?.(idempotencyKey);
     if (wentOut !== false) {
-      await deps.deliveries.markSent(subscriber.id, key, storyIds, 'unconfirmed', now, ledger);
+      await deps.deliveries.markSent(
+        subscriber.id,
+        key,
+        storyIds,
+        'unconfirmed',
+        now,
+        ledger,
+        keepLedgerUntil,
+      );
       return {
         status: 'already-sent',
         reason: wentOut
@@ -85,6 +99,6 @@ export async function sendOnce(
     await deps.deliveries.release(subscriber.id, key);
     throw error;
   }
-  await deps.deliveries.markSent(subscriber.id, key, storyIds, sent.messageId, now, ledger);
+  await deps.deliveries.markSent(subscriber.id, key, storyIds, sent.messageId, now, ledger, keepLedgerUntil);
   return { status: 'sent', messageId: sent.messageId, location: sent.location };
 }

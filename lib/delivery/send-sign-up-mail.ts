@@ -39,11 +39,14 @@ export async function sendSignUpMail(
   const { subscriber, ledger } = await deps.deliveries.readState(job.subscriberId);
   if (!subscriber) return skip('no such subscriber');
   let render: () => RenderedEmail;
+  let keepLedgerUntil: Date | undefined;
   if (job.mail === 'confirm') {
     if (subscriber.status !== 'pending') return skip(`subscriber is ${subscriber.status}, no longer pending`);
     const expiresAt = new Date(Date.parse(subscriber.createdAt) + CONFIRM_TOKEN_TTL_MS);
     if (!(expiresAt.getTime() > now.getTime())) return skip('the sign-up expired before its mail went');
     render = () => renderConfirmationMail(deps.confirmUrlFor(subscriber, expiresAt));
+    // An unconfirmed sign-up is forgotten after 7 days; the record that this mail went goes with it.
+    keepLedgerUntil = expiresAt;
   } else {
     if (subscriber.status !== 'active' && subscriber.status !== 'paused') {
       return skip(`subscriber is ${subscriber.status}, not subscribed`);
@@ -51,6 +54,13 @@ export async function sendSignUpMail(
     render = () => renderAlreadySubscribedMail(deps.linksFor(subscriber).manageUrl);
   }
   if (ledger.windows.get(base.key)?.status === 'sent') return { ...base, status: 'already-sent' };
-  const sent = await sendOnce({ subscriber, key: base.key, storyIds: [], render }, ledger, deps, now);
+  const mail = {
+    subscriber,
+    key: base.key,
+    storyIds: [],
+    render,
+    ...(keepLedgerUntil && { keepLedgerUntil }),
+  };
+  const sent = await sendOnce(mail, ledger, deps, now);
   return sent.status === 'sent' ? { ...base, ...sent, stories: 0 } : { ...base, ...sent };
 }

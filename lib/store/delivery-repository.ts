@@ -80,6 +80,7 @@ export class DeliveryRepository implements DeliveryLedgerStore {
     now: Date,
     leaseMs: number,
     abandonedBefore?: Date,
+    keepUntil?: Date,
   ): Promise<ClaimOutcome> {
     const record: WindowRecord = {
       status: 'sending',
@@ -105,7 +106,7 @@ export class DeliveryRepository implements DeliveryLedgerStore {
             ':sending': 'sending',
             ':now': now.toISOString(),
             ':abandoned': (abandonedBefore ?? new Date(0)).toISOString(),
-            ':expires': expiry(now),
+            ':expires': expiry(now, keepUntil),
           },
         }),
       ),
@@ -143,6 +144,7 @@ export class DeliveryRepository implements DeliveryLedgerStore {
     messageId: string,
     now: Date,
     previous?: DeliveryLedger,
+    keepUntil?: Date,
   ): Promise<void> {
     const month = monthOf(now);
     const keep = new Set(recentMonths(now));
@@ -177,7 +179,7 @@ export class DeliveryRepository implements DeliveryLedgerStore {
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: {
           ':sent': { status: 'sent', at: now.toISOString(), messageId } satisfies WindowRecord,
-          ':expires': expiry(now),
+          ':expires': expiry(now, keepUntil),
           ...(ids.length ? { ':ids': new Set(ids) } : {}),
         },
       }),
@@ -220,6 +222,7 @@ function recentMonths(now: Date): string[] {
   return months;
 }
 
-function expiry(now: Date): number {
-  return Math.floor((now.getTime() + LEDGER_TTL_DAYS * DAY_MS) / 1000);
+/** The ledger's TTL: months after its last write, unless the caller says when it may go. */
+function expiry(now: Date, keepUntil?: Date): number {
+  return Math.floor((keepUntil?.getTime() ?? now.getTime() + LEDGER_TTL_DAYS * DAY_MS) / 1000);
 }

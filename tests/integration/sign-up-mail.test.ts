@@ -3,6 +3,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import type { DeliveryOutcome } from '#lib/delivery/deliver.ts';
 import { createSendDigestsHandler } from '#lib/handlers/send-digests.ts';
 import type { SignUpMailJob } from '#lib/jobs/messages.ts';
 import { createMailer } from '#lib/mail/transport.ts';
+import { ledgerKey } from '#lib/store/delivery-repository.ts';
 import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import { CONFIRM_TOKEN_TTL_MS, verifyToken } from '#lib/subscriptions/tokens.ts';
 import { subscriberIdFor } from '#lib/subscriptions/validate.ts';
@@ -98,6 +100,19 @@ describe('sign-up mails in the digest sender', () => {
 
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['sent', 'already-sent']);
     expect(await mailsTo('twice@example.org')).toHaveLength(1);
+  });
+
+  it('keeps the record that a confirmation went no longer than the unconfirmed sign-up', async () => {
+    const pending = subscriber('forgotten@example.org');
+    await save(pending);
+
+    await send(job(pending, 'confirm'));
+
+    const { app } = stack();
+    const ledger = await app.dynamodb.send(
+      new GetCommand({ TableName: app.config.tables.deliveries, Key: ledgerKey(pending.id) }),
+    );
+    expect(ledger.Item?.expiresAt).toBe((Date.parse(pending.createdAt) + CONFIRM_TOKEN_TTL_MS) / 1000);
   });
 
   it('sends no confirmation to a subscriber who confirmed while the job waited', async () => {
