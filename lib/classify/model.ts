@@ -186,6 +186,6 @@ export function loadModelBeside(topicPackPath: string): LinearModel | undefined 
  * unknown to the model, which would read a German policy story as an English story with no telling words.
  * Such stories keep their rule scores.
  */
-export const minTrainingStoriesPerLanguage = 50;
+export const minTrainingStoriesPerLanguage = 200;
 
 export const sigmoid = (margin: number): number => 1 / (1 + Math.exp(-margin));

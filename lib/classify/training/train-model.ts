@@ -34,6 +34,8 @@ export interface TrainingOptions {
   alertPrecisionTarget: number;
   /** Share of training steps that hide the rule features (see `TrainingSettings.dropout`). */
   ruleDropout: number;
+  /** Cross-validation splits whose out-of-fold scores are averaged before thresholds are chosen. */
+  thresholdSplits: number;
 }
 
 export const defaultTrainingOptions: TrainingOptions = {
@@ -45,12 +47,16 @@ export const defaultTrainingOptions: TrainingOptions = {
   precisionTarget: 0.9,
   alertPrecisionTarget: 0.97,
   ruleDropout: 0.5,
+  thresholdSplits: 3,
 };
 
 /** Labelled data the trainer cannot use; the message names the file and line. */
 export class TrainingDataError extends Error {
   override name = 'TrainingDataError';
 }
+
+/** Fewer on-topic stories than this in whole feed days, and thresholds are chosen on every item instead. */
+const minFeedDayPositives = 20;
 
 const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -205,10 +211,16 @@ export function trainModel(
     );
   const relevantLabels = labelsFor(relevantOutput);
   const fold = groupedFolds(items, options.folds, options.seed);
+  // Further splits of the same items, for thresholds: averaged over several splits, out-of-fold scores
+  // depend far less on which stories happened to share a fold.
+  const extraSplits = Array.from({ length: options.thresholdSplits - 1 }, (_, split) =>
+    groupedFolds(items, options.folds, options.seed + 7919 * (split + 1)),
+  );
   const ruleMask = Uint8Array.from(vocabulary, (name) => (name.startsWith('r:') ? 1 : 0));
   const dropout = options.ruleDropout > 0 ? { features: ruleMask, rate: options.ruleDropout } : undefined;
 
-  const outOfFold = (labels: Uint8Array, lambda: number, seedOffset: number) => {
+  const outOfFold = (labels: Uint8Array, lambda: number, seedOffset: number, split = fold) => {
+    const fold = split;
     const predictions = new Float64Array(items.length);
     for (let held = 0; held < options.folds; held++) {
       const trainIndices = Array.from(items.keys()).filter((index) => fold[index] !== held);
@@ -225,6 +237,23 @@ export function trainModel(
     return predictions;
   };
 
+  // Precision depends on how rare relevant stories are. The topic-focused example sets hold far more
+  // on-topic stories than any feed does, so thresholds are chosen out of fold on whole feed days only
+  // (items that name their source): stories in the mix and the proportion a digest really sees.
+  const feedDayIndices = Array.from(items.keys()).filter((index) => items[index]?.source !== undefined);
+  const onFeedDays = (scores: ArrayLike<number>, labels: ArrayLike<number>) => {
+    const positives = feedDayIndices.filter((index) => labels[index]).length;
+    if (positives < minFeedDayPositives) return { scores, labels };
+    return {
+      scores: Float64Array.from(feedDayIndices, (index) => scores[index] as number),
+      labels: Uint8Array.from(feedDayIndices, (index) => labels[index] as number),
+    };
+  };
+  const chooseOnFeedDays = (scores: ArrayLike<number>, labels: ArrayLike<number>, target: number) => {
+    const subset = onFeedDays(scores, labels);
+    return choosePrecisionFirstThreshold(subset.scores, subset.labels, target);
+  };
+
   const outputs = outputIds.map((id, outputIndex) => {
     const labels = labelsFor(id);
     const tried = options.lambdas.map((lambda) => {
@@ -235,7 +264,18 @@ export function trainModel(
     const chosen = tried.reduce((best, next) =>
       next.averagePrecision >= best.averagePrecision ? next : best,
     );
-    const threshold = choosePrecisionFirstThreshold(chosen.predictions, labels, options.precisionTarget);
+    const averaged = Float64Array.from(chosen.predictions);
+    extraSplits.forEach((split, splitIndex) => {
+      const more = outOfFold(labels, chosen.lambda, outputIndex * 1000 + 100 * (splitIndex + 1), split);
+      more.forEach((value, index) => {
+        averaged[index] = (averaged[index] as number) + value;
+      });
+    });
+    averaged.forEach((value, index) => {
+      averaged[index] = value / options.thresholdSplits;
+    });
+    chosen.predictions = averaged;
+    const threshold = chooseOnFeedDays(chosen.predictions, labels, options.precisionTarget);
     const final = trainLogistic(vectors, labels, vocabulary.length, {
       lambda: chosen.lambda,
       epochs: options.epochs,
@@ -244,11 +284,7 @@ export function trainModel(
     });
     const lambdas = tried.map(({ lambda, averagePrecision }) => ({ lambda, averagePrecision }));
     // The alert level: the best recall at the stricter alert precision, never below the threshold.
-    const alertChoice = choosePrecisionFirstThreshold(
-      chosen.predictions,
-      labels,
-      options.alertPrecisionTarget,
-    );
+    const alertChoice = chooseOnFeedDays(chosen.predictions, labels, options.alertPrecisionTarget);
     const alert: ThresholdChoice =
       alertChoice.threshold >= threshold.threshold
         ? alertChoice
@@ -268,13 +304,18 @@ export function trainModel(
   const gated = Float64Array.from(items, (_, index) =>
     topicsSay[index] ? (relevant.chosen.predictions[index] as number) : -1,
   );
-  const gate = choosePrecisionFirstThreshold(gated, relevantLabels, options.precisionTarget);
+  const gate = chooseOnFeedDays(gated, relevantLabels, options.precisionTarget);
   relevant.threshold = {
     ...gate,
     threshold: Math.max(0, gate.threshold),
     rule: `gate on the topics: ${gate.rule}`,
   };
-  const crossValidated = figuresAt(relevant.threshold.threshold, gated, relevantLabels);
+  const feedDayVerdict = onFeedDays(gated, relevantLabels);
+  const crossValidated = figuresAt(
+    relevant.threshold.threshold,
+    feedDayVerdict.scores,
+    feedDayVerdict.labels,
+  );
 
   const rows = vocabulary
     .map((name, index) => ({

@@ -143,7 +143,12 @@ describeWithShared(
 describeWithShared('corpus/dev.jsonl', 'pack phrases rest on more than one story', () => {
   it('backs every signal phrase with two labelled stories of its topic, or a written reason', () => {
     const labelledDir = path.join(repoRoot, 'tests/fixtures/labelled');
-    const files = [devCorpus, ...readdirSync(labelledDir).map((name) => path.join(labelledDir, name))];
+    const files = [
+      devCorpus,
+      ...readdirSync(labelledDir)
+        .filter((name) => name.endsWith('.jsonl'))
+        .map((name) => path.join(labelledDir, name)),
+    ];
     const items = files.flatMap((file) =>
       readFileSync(file, 'utf8')
         .split('\n')
