@@ -1,6 +1,7 @@
 import type { TopicMatch } from '#lib/classify/types.ts';
 import type { Story } from '#lib/stories/story.ts';
 import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
+import { subscriberIdFor } from '#lib/subscriptions/validate.ts';
 
 /** A stored story with sensible defaults; override what a test is about. */
 export function makeStory(overrides: Partial<Story> & { id: string }): Story {
@@ -43,6 +44,11 @@ export function makeSubscriber(overrides: Partial<Subscriber> = {}): Subscriber 
     createdAt: '2026-01-01T00:00:00.000Z',
     ...overrides,
   };
+}
+
+/** `makeSubscriber` for an address, with the id the app derives from it. */
+export function subscriberFor(email: string, overrides: Partial<Subscriber> = {}): Subscriber {
+  return makeSubscriber({ id: subscriberIdFor(email), email, ...overrides });
 }
 
 export const TOPIC_NAMES: ReadonlyMap<string, string> = new Map([

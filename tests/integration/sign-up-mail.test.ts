@@ -1,11 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCoreApp } from '#lib/app/core-app.ts';
 import { outboxDir } from '#lib/app/create-app.ts';
@@ -16,8 +14,9 @@ import { createMailer } from '#lib/mail/transport.ts';
 import { ledgerKey } from '#lib/store/delivery-repository.ts';
 import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import { CONFIRM_TOKEN_TTL_MS, verifyToken } from '#lib/subscriptions/tokens.ts';
-import { subscriberIdFor } from '#lib/subscriptions/validate.ts';
 import { withCapturedLog } from '../helpers/captured-log.ts';
+import { closedLoopbackPort } from '../helpers/closed-port.ts';
+import { subscriberFor } from '../helpers/factories.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
 import { sqsEvent } from '../helpers/sqs-events.ts';
 
@@ -25,19 +24,8 @@ const SECRET = 'sign-up-mail-test-secret-0123456789abcdef';
 const NOW = new Date('2026-11-30T10:00:00.000Z');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'cipherwatch-sign-up-mail-'));
 
-function subscriber(email: string, overrides: Partial<Subscriber> = {}): Subscriber {
-  return {
-    id: subscriberIdFor(email),
-    email,
-    topics: ['encryption'],
-    frequency: 'daily',
-    timeZone: 'Europe/London',
-    deliveryHour: 8,
-    status: 'pending',
-    createdAt: '2026-11-30T09:59:00.000Z',
-    ...overrides,
-  };
-}
+const subscriber = (email: string, overrides: Partial<Subscriber> = {}): Subscriber =>
+  subscriberFor(email, { status: 'pending', createdAt: '2026-11-30T09:59:00.000Z', ...overrides });
 
 const job = (who: Subscriber, mail: SignUpMailJob['mail'], requestedAt = who.createdAt): string =>
   JSON.stringify({ kind: 'sign-up-mail', subscriberId: who.id, mail, requestedAt } satisfies SignUpMailJob);
@@ -210,14 +198,7 @@ describe('sign-up mails in the digest sender', () => {
   it('reports a transport failure as a failed item, and the retry sends the mail', async () => {
     const pending = subscriber('retry@example.org');
     await save(pending);
-    const closed = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-    });
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const closedPort = (closed.server.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const closedPort = await closedLoopbackPort();
     const unreachable = createCoreApp(stack().app.config, {
       log: stack().app.log,
       classifier: stack().app.classifier,

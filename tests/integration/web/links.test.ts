@@ -3,6 +3,7 @@ import type { Story } from '#lib/stories/story.ts';
 import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import { signToken, type TokenPurpose } from '#lib/subscriptions/tokens.ts';
 import { subscriberIdFor } from '#lib/subscriptions/validate.ts';
+import { subscriberFor } from '../../helpers/factories.ts';
 import { formPost, json, jsonPost, TOKEN_SECRET, tokenIn, useWebApp } from '../../helpers/web-app.ts';
 
 const story: Story = {
@@ -24,19 +25,8 @@ const story: Story = {
   clusterId: 'story-one',
 };
 
-function active(email: string, overrides: Partial<Subscriber> = {}): Subscriber {
-  return {
-    id: subscriberIdFor(email),
-    email,
-    topics: ['encryption'],
-    frequency: 'daily',
-    timeZone: 'Europe/London',
-    deliveryHour: 8,
-    status: 'active',
-    createdAt: '2026-11-01T00:00:00.000Z',
-    ...overrides,
-  };
-}
+const active = (email: string, overrides: Partial<Subscriber> = {}): Subscriber =>
+  subscriberFor(email, { createdAt: '2026-11-01T00:00:00.000Z', ...overrides });
 
 const token = (
   subscriber: Subscriber,

@@ -3,6 +3,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailer, MailSendError, messageIdFor } from '#lib/mail/transport.ts';
+import { closedLoopbackPort } from '../../helpers/closed-port.ts';
 import { CONTEXT, hrefsIn, renderedDigest, STORY_LINKS } from '../../helpers/rendered-fixture.ts';
 
 const received: string[] = [];
@@ -107,14 +108,7 @@ describe('SMTP mailer against a local SMTP server', () => {
   });
 
   it('reports a refused connection as MailSendError', async () => {
-    const closed = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-    });
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const closedPort = (closed.server.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const closedPort = await closedLoopbackPort();
     const mailer = createMailer(
       { kind: 'smtp', url: `smtp://127.0.0.1:${closedPort}` },
       { from: 'a@cipherwatch.example' },

@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -12,6 +10,7 @@ import {
   UnsupportedUrlError,
 } from '#lib/reader/errors.ts';
 import { type FetchFeedOptions, fetchFeed } from '#lib/reader/fetch.ts';
+import { closedLoopbackPort } from '../../helpers/closed-port.ts';
 import { fixtureBytes } from '../../helpers/fixtures.ts';
 import { type LocalServer, startLocalServer } from '../../helpers/local-server.ts';
 
@@ -286,10 +285,7 @@ describe('fetchFeed: error statuses', () => {
   });
 
   it('reports a refused connection as a FeedFetchError naming the cause', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await closedLoopbackPort();
 
     await expect(fetchFeed(`http://127.0.0.1:${port}/`, local)).rejects.toThrow(/ECONNREFUSED/);
   });
