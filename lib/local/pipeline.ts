@@ -62,6 +62,9 @@ export async function startLocalPipeline(
       // This process holds the data folder alone, with queues that start empty: polls queued before
       // a stop were lost with them, and any digest claim still open belongs to a sender that is gone.
       const startedAt = new Date();
+      const mended = stack.indexRepair;
+      if (mended && mended.restored + mended.removed > 0)
+        app.log.warn('The last run stopped without closing its store; its indexes were mended', mended);
       await app.feeds.requeueAbandoned(startedAt);
       app.delivery.claimsAbandonedBefore = startedAt;
     }

@@ -2,10 +2,12 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { QueueId } from '#lib/aws/resources.ts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type QueueId, TABLES } from '#lib/aws/resources.ts';
 import type { AwsSettings, Config } from '#lib/config.ts';
 import { createQueues, createTables, type LocalQueue } from './bootstrap.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
+import { repairSecondaryIndexes } from './index-repair.ts';
 
 /** A running local AWS: emulators (or the user's endpoints) with every table and queue created. */
 export interface LocalStack {
@@ -19,6 +21,8 @@ export interface LocalStack {
   borrowedFrom: number | undefined;
   /** The AWS settings that reach this stack. */
   aws: AwsSettings;
+  /** Index entries mended because the last process on this data folder stopped without releasing it. */
+  indexRepair: { restored: number; removed: number } | undefined;
   /** `config` pointed at this stack: its endpoints, credentials and queue URLs. */
   configure(config: Config): Config;
   stop(): Promise<void>;
@@ -57,6 +61,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
   const useUserEndpoints = Boolean(userDynamo && userSqs);
 
+  // The lock outlives only a process that never released it: killed, or cut off by a power failure.
+  const stoppedUncleanly =
+    !useUserEndpoints && options.dataDir !== undefined && (await lockLeftBehind(options.dataDir));
   let emulators: Emulators | undefined;
   if (!useUserEndpoints) {
     try {
@@ -83,6 +90,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const sqs = new SQSClient({ ...clientSettings, endpoint: sqsEndpoint, useQueueUrlAsEndpoint: false });
   try {
     await createTables(dynamodb);
+    const indexRepair =
+      stoppedUncleanly && options.dataDir
+        ? await repairSecondaryIndexes(
+            DynamoDBDocumentClient.from(dynamodb),
+            Object.values(TABLES),
+            path.join(options.dataDir, 'index-repair.json'),
+          )
+        : undefined;
     const queues = await createQueues(sqs, { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
     return {
       dataDir: options.dataDir,
@@ -92,6 +107,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ownsEmulators: emulators !== undefined,
       borrowedFrom: running?.pid,
       aws,
+      indexRepair,
       configure: (config) => ({
         ...config,
         aws,
@@ -134,6 +150,15 @@ async function runningStack(dataDir: string): Promise<StackLock | undefined> {
     return lock as StackLock;
   } catch {
     return undefined;
+  }
+}
+
+async function lockLeftBehind(dataDir: string): Promise<boolean> {
+  try {
+    await readFile(lockFile(dataDir));
+    return true;
+  } catch {
+    return false;
   }
 }
 
