@@ -14,8 +14,11 @@ import { subscriberFromItem } from './subscriber-repository.ts';
 type LedgerItem = Record<string, unknown>;
 
 const DAY_MS = 86_400_000;
-/** Months of sent ids kept: longer than any window a digest looks back over (weekly catch-up: 28 days). */
-const REMEMBERED_MONTHS = 2;
+/**
+ * Calendar months of sent ids kept besides the current one. A digest never looks back further than 28
+ * days (a weekly reader's catch-up), and the previous month plus the current one always covers that.
+ */
+const REMEMBERED_MONTHS = 1;
 /** A ledger untouched this long (a subscriber gone quiet) expires with its TTL. */
 const LEDGER_TTL_DAYS = 120;
 /** Window claims are attributes `w:<key>`; sent ids sit in one string set per month, `s:<YYYY-MM>`. */
@@ -23,6 +26,22 @@ const WINDOW_PREFIX = 'w:';
 const SENT_PREFIX = 's:';
 
 export const ledgerKey = (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: 'LEDGER' });
+
+// The ledger is one item, and DynamoDB caps an item at 400 KB: a story id (32 hex characters) is kept as
+// its 16 bytes in base64url behind a marker, 23 characters, so a reader's two months hold 40 % more.
+const COMPACT_MARK = '~';
+const hexId = /^[0-9a-f]{32}$/;
+const compactId = /^~[A-Za-z0-9_-]{22}$/;
+
+/** How a story id is stored in the ledger; ids that are not a story hash are kept as they are. */
+export function toLedgerId(storyId: string): string {
+  return hexId.test(storyId) ? `${COMPACT_MARK}${Buffer.from(storyId, 'hex').toString('base64url')}` : storyId;
+}
+
+/** The story id a ledger entry stands for (older ledgers hold the ids as they are). */
+export function fromLedgerId(entry: string): string {
+  return compactId.test(entry) ? Buffer.from(entry.slice(1), 'base64url').toString('hex') : entry;
+}
 
 /**
  * The idempotency record behind "one email per window, never the same story twice": one ledger item
@@ -166,7 +185,7 @@ export class DeliveryRepository implements DeliveryLedgerStore {
         removals.push(`#old${removals.length}`);
       }
     }
-    const ids = [...new Set(storyIds)];
+    const ids = [...new Set(storyIds.map(toLedgerId))];
     if (ids.length === 0) delete names['#month'];
     await this.client.send(
       new UpdateCommand({
@@ -204,7 +223,7 @@ export function parseLedger(item: LedgerItem | undefined): DeliveryLedgerSnapsho
       windows.set(attribute.slice(WINDOW_PREFIX.length), record);
       windowTimes.set(attribute, record.at);
     } else if (attribute.startsWith(SENT_PREFIX) && value instanceof Set) {
-      for (const id of value as Set<string>) sent.add(id);
+      for (const id of value as Set<string>) sent.add(fromLedgerId(id));
     }
   }
   return { windows, sent, attributes: Object.keys(item ?? {}), windowTimes };
