@@ -35,7 +35,9 @@ const compactId = /^~[A-Za-z0-9_-]{22}$/;
 
 /** How a story id is stored in the ledger; ids that are not a story hash are kept as they are. */
 export function toLedgerId(storyId: string): string {
-  return hexId.test(storyId) ? `${COMPACT_MARK}${Buffer.from(storyId, 'hex').toString('base64url')}` : storyId;
+  return hexId.test(storyId)
+    ? `${COMPACT_MARK}${Buffer.from(storyId, 'hex').toString('base64url')}`
+    : storyId;
 }
 
 /** The story id a ledger entry stands for (older ledgers hold the ids as they are). */
