@@ -1,6 +1,6 @@
 import { sentenceAround } from './evidence-sentence.ts';
 import { featureHash, leadTokenCount, ruleFeatureNames } from './features.ts';
-import { type LinearModel, minTrainingStoriesPerLanguage, relevantOutput, sigmoid } from './model.ts';
+import { type LinearModel, minRelevantStoriesPerLanguage, relevantOutput, sigmoid } from './model.ts';
 import type { EvidenceSpan, RuleScan } from './rule-scan.ts';
 import type { Token } from './tokens.ts';
 import type { TopicPack } from './topic-pack.ts';
@@ -134,9 +134,9 @@ export function createLearnedLayer(pack: TopicPack, model: LinearModel): Learned
   const walk = (found: RuleScan, sink: RowSink): number =>
     wordRows.walk(found.titleTokens, true, found.titleTokens.length, sink) +
     wordRows.walk(found.summaryTokens, false, leadTokenCount(found.summary, found.summaryTokens), sink);
-  const trainedLanguages = model.file.trainedWith.languages;
+  const trainedLanguages = model.file.trainedWith.relevantByLanguage;
   const speaks = (language: string | undefined) =>
-    language === undefined || (trainedLanguages[language] ?? 0) >= minTrainingStoriesPerLanguage;
+    language === undefined || (trainedLanguages[language] ?? 0) >= minRelevantStoriesPerLanguage;
   const noProbabilities = new Float64Array(0);
 
   function addRow(margins: Float64Array, row: number, value: number): void {

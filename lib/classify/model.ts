@@ -42,6 +42,8 @@ const modelSchema = z.object({
     sources: z.array(z.object({ name: z.string(), items: z.number(), sha256: z.string() })),
     /** Training stories per language (feed language, else guessed; "unknown" when neither tells). */
     languages: z.record(z.string(), z.number()),
+    /** Training stories on at least one topic, per language: what the model learned each language's policy words from. */
+    relevantByLanguage: z.record(z.string(), z.number()),
   }),
   outputs: z.array(outputSchema).min(1),
   /** Out-of-fold figures of the whole verdict ("relevant or not") with the thresholds above. */
@@ -182,10 +184,10 @@ export function loadModelBeside(topicPackPath: string): LinearModel | undefined 
 }
 
 /**
- * A language needs this many training stories before the model speaks for it: below that its words are
- * unknown to the model, which would read a German policy story as an English story with no telling words.
- * Such stories keep their rule scores.
+ * A language needs this many relevant training stories (on at least one topic) before the model speaks
+ * for it: with fewer, it has seen too few of that language's policy words and reads a French policy
+ * story as one with no telling words. Such stories keep their rule scores.
  */
-export const minTrainingStoriesPerLanguage = 200;
+export const minRelevantStoriesPerLanguage = 100;
 
 export const sigmoid = (margin: number): number => 1 / (1 + Math.exp(-margin));

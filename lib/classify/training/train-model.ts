@@ -42,7 +42,7 @@ export const defaultTrainingOptions: TrainingOptions = {
   seed: 20_261_130,
   folds: 5,
   epochs: 40,
-  minDocumentFrequency: 3,
+  minDocumentFrequency: 4,
   lambdas: [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2],
   precisionTarget: 0.9,
   alertPrecisionTarget: 0.97,
@@ -174,10 +174,15 @@ export function trainModel(
   const scanRules = createClassifier({ ...pack, model: undefined }).scanRules;
   const named = items.map((item) => namedFeatures(pack, item, scanRules));
   const languages: Record<string, number> = {};
-  for (const { language } of named) {
+  const relevantByLanguage: Record<string, number> = {};
+  named.forEach(({ language }, index) => {
     const key = language ?? 'unknown';
     languages[key] = (languages[key] ?? 0) + 1;
-  }
+    if ((items[index] as LabelledItem).labels.length > 0)
+      relevantByLanguage[key] = (relevantByLanguage[key] ?? 0) + 1;
+  });
+  const byName = (counts: Record<string, number>) =>
+    Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
   const documentFrequency = new Map<string, number>();
   for (const { features } of named)
     for (const name of features.keys()) documentFrequency.set(name, (documentFrequency.get(name) ?? 0) + 1);
@@ -333,7 +338,8 @@ export function trainModel(
       alertPrecisionTarget: options.alertPrecisionTarget,
       packSha256: sha256(packText),
       sources: sourceSummaries,
-      languages: Object.fromEntries(Object.entries(languages).sort(([a], [b]) => a.localeCompare(b))),
+      languages: byName(languages),
+      relevantByLanguage: byName(relevantByLanguage),
     },
     outputs: outputs.map((output) => ({
       id: output.id,

@@ -44,7 +44,7 @@ topics:
 /** A small labelled set with a clear word pattern, so a model trained on it must find the pattern. */
 function toyItems(): string {
   const lines: object[] = [];
-  // 70 of each kind: the learned layer speaks a language only after 200 training stories in it.
+  // 70 of each kind: the learned layer speaks a language only after 100 relevant training stories in it.
   for (let index = 0; index < 70; index++) {
     lines.push({
       id: `e${index}`,
