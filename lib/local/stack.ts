@@ -1,4 +1,5 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -147,6 +148,9 @@ async function runningStack(dataDir: string): Promise<StackLock | undefined> {
     const lock = JSON.parse(await readFile(lockFile(dataDir), 'utf8')) as Partial<StackLock>;
     if (typeof lock.pid !== 'number' || lock.pid === process.pid || !isAlive(lock.pid)) return undefined;
     if (typeof lock.dynamodbEndpoint !== 'string' || typeof lock.sqsEndpoint !== 'string') return undefined;
+    // A pid can outlive its process for a moment (not yet reaped) or be reused: only emulators that
+    // still answer make the lock live.
+    if (!(await answers(lock.dynamodbEndpoint)) || !(await answers(lock.sqsEndpoint))) return undefined;
     return lock as StackLock;
   } catch {
     return undefined;
@@ -174,6 +178,26 @@ async function writeLock(dataDir: string, emulators: Emulators): Promise<void> {
 
 async function releaseDataDir(dataDir: string): Promise<void> {
   await rm(lockFile(dataDir), { force: true });
+}
+
+/** True when something accepts a TCP connection at the endpoint's host and port within a second. */
+function answers(endpoint: string): Promise<boolean> {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return Promise.resolve(false);
+  }
+  return new Promise((resolve) => {
+    const socket = connect({ host: url.hostname, port: Number(url.port) });
+    const done = (result: boolean) => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }
 
 function isAlive(pid: number): boolean {

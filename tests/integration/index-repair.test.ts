@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,12 +8,11 @@ import { parseConfig } from '#lib/config.ts';
 import { type Feed, newFeed } from '#lib/feeds/feed.ts';
 import { startLocalStack } from '#lib/local/stack.ts';
 
-/** The lock a killed `cipherwatch start` leaves: a pid that no longer runs. */
-function leaveLockOfDeadProcess(dataDir: string): void {
-  const dead = spawnSync(process.execPath, ['-e', '']).pid;
+/** The lock a killed `cipherwatch start` leaves: by default a pid that no longer runs. */
+function leaveLockOfDeadProcess(dataDir: string, pid = spawnSync(process.execPath, ['-e', '']).pid): void {
   writeFileSync(
     path.join(dataDir, 'stack.json'),
-    `${JSON.stringify({ pid: dead, dynamodbEndpoint: 'http://127.0.0.1:9', sqsEndpoint: 'http://127.0.0.1:9' })}\n`,
+    `${JSON.stringify({ pid, dynamodbEndpoint: 'http://127.0.0.1:9', sqsEndpoint: 'http://127.0.0.1:9' })}\n`,
   );
 }
 
@@ -60,6 +59,22 @@ describe('the local store after an unclean stop', () => {
       expect(stack.indexRepair).toEqual({ restored: 0, removed: 0 });
       expect(await app.feeds.findDue(new Date('2026-11-30T11:00:00Z'))).toEqual([feed]);
     });
+  });
+
+  it('starts its own emulators when the lock names a live process whose emulators no longer answer', async () => {
+    const dir = dataDir();
+    // A pid not yet reaped after a kill, or reused by another program: alive, but serving nothing.
+    const bystander = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+    try {
+      leaveLockOfDeadProcess(dir, bystander.pid);
+      await withStack(dir, async (app, stack) => {
+        expect(stack.borrowedFrom).toBeUndefined();
+        expect(stack.indexRepair).toEqual({ restored: 0, removed: 0 });
+        expect(await app.feeds.list()).toEqual([]);
+      });
+    } finally {
+      bystander.kill();
+    }
   });
 
   it('finishes a repair that was itself stopped midway, from its journal', async () => {
