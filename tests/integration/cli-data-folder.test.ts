@@ -1,19 +1,10 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedLoopbackPort } from '../helpers/closed-port.ts';
 import { runCli } from '../helpers/run-cli.ts';
-
-/** A loopback port nothing listens on, so a poll fails without leaving this machine. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('the data folder', () => {
   let root: string;
@@ -78,7 +69,7 @@ describe('the data folder', () => {
 
   it('seeds the default feeds once, says so, and never brings back one that was removed', async () => {
     const dataDir = path.join(root, 'seeded');
-    const feedUrl = `http://127.0.0.1:${await closedPort()}/feed.xml`;
+    const feedUrl = `http://127.0.0.1:${await closedLoopbackPort()}/feed.xml`;
     const feedsFile = path.join(root, 'feeds.yaml');
     await writeFile(feedsFile, `feeds:\n  - { name: Local Desk, url: "${feedUrl}" }\n`);
     const env = { CIPHERWATCH_FEEDS_FILE: feedsFile };

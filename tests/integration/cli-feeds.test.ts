@@ -1,25 +1,16 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedIdFor } from '#lib/feeds/feed.ts';
 import type { Resolver } from '#lib/reader/address-guard.ts';
+import { closedLoopbackPort } from '../helpers/closed-port.ts';
 import { type FeedServer, startFeedServer } from '../helpers/feed-server.ts';
 import { lambdaEnvironment, useLocalStack } from '../helpers/local-stack.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { hoursAgo, rss2 } from '../helpers/sample-feeds.ts';
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'cipherwatch-cli-feeds-'));
-
-/** A loopback port nothing listens on: connecting to it is refused, like a host that is down. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('feeds and poll --all commands', () => {
   const stack = useLocalStack();
@@ -185,7 +176,7 @@ describe('feeds and poll --all commands', () => {
       await cli([
         'feeds',
         'add',
-        `http://127.0.0.1:${await closedPort()}/feed.xml`,
+        `http://127.0.0.1:${await closedLoopbackPort()}/feed.xml`,
         '--name',
         name,
         '--allow-private-networks',
