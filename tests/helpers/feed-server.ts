@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll } from 'vitest';
 
 /** One path the server answers, changeable between rounds. */
 export interface ServedFeed {
@@ -66,5 +67,20 @@ export async function startFeedServer(): Promise<FeedServer> {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** A feed server for one test file: started before its tests, closed after them. */
+export function useFeedServer(): () => FeedServer {
+  let server: FeedServer | undefined;
+  beforeAll(async () => {
+    server = await startFeedServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return () => {
+    if (!server) throw new Error('The feed server is not running yet (use it inside a test or hook).');
+    return server;
   };
 }

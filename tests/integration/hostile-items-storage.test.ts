@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newFeed } from '#lib/feeds/feed.ts';
 import { type PollDependencies, pollFeed } from '#lib/ingest/poll-feed.ts';
 import { StoryRepository } from '#lib/store/story-repository.ts';
-import { type FeedServer, startFeedServer } from '../helpers/feed-server.ts';
+import { useFeedServer } from '../helpers/feed-server.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
 import { hoursAgo, rss2, type SampleItem } from '../helpers/sample-feeds.ts';
 
@@ -24,19 +24,12 @@ const neighbours = (feed: string, count: number) =>
 describe('feeds with items too big for DynamoDB', () => {
   const stack = useLocalStack();
   const app = () => stack().app;
-  let server: FeedServer;
-
-  beforeAll(async () => {
-    server = await startFeedServer();
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const feedServer = useFeedServer();
 
   async function addFeed(path: string, items: SampleItem[]) {
-    server.feeds.set(path, { body: rss2('Hostile', items) });
+    feedServer().feeds.set(path, { body: rss2('Hostile', items) });
     const context = app();
-    const feed = newFeed({ url: server.url(path) }, new Date());
+    const feed = newFeed({ url: feedServer().url(path) }, new Date());
     await context.feeds.add(feed);
     return feed;
   }

@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { newFeed } from '#lib/feeds/feed.ts';
 import { pollFeed } from '#lib/ingest/poll-feed.ts';
-import { type FeedServer, startFeedServer } from '../helpers/feed-server.ts';
+import { useFeedServer } from '../helpers/feed-server.ts';
 import { useLocalStack } from '../helpers/local-stack.ts';
 import { hoursAgo, rss2 } from '../helpers/sample-feeds.ts';
 
 describe('re-polling a feed with nothing new', () => {
   const stack = useLocalStack();
   const app = () => stack().app;
-  let server: FeedServer;
-  beforeAll(async () => {
-    server = await startFeedServer();
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const feedServer = useFeedServer();
 
   it('looks for no cluster candidates: stories already stored keep their cluster', async () => {
     const items = Array.from({ length: 40 }, (_, index) => ({
@@ -24,9 +18,9 @@ describe('re-polling a feed with nothing new', () => {
       published: hoursAgo(1),
     }));
     // No validators: the server answers 200 with the same items every time.
-    server.feeds.set('/same.xml', { body: rss2('Same', items) });
+    feedServer().feeds.set('/same.xml', { body: rss2('Same', items) });
     const context = app();
-    const feed = newFeed({ url: server.url('/same.xml') }, new Date());
+    const feed = newFeed({ url: feedServer().url('/same.xml') }, new Date());
     await context.feeds.add(feed);
     const deps = {
       feeds: context.feeds,
