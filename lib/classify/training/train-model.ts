@@ -225,10 +225,9 @@ export function trainModel(
   const dropout = options.ruleDropout > 0 ? { features: ruleMask, rate: options.ruleDropout } : undefined;
 
   const outOfFold = (labels: Uint8Array, lambda: number, seedOffset: number, split = fold) => {
-    const fold = split;
     const predictions = new Float64Array(items.length);
     for (let held = 0; held < options.folds; held++) {
-      const trainIndices = Array.from(items.keys()).filter((index) => fold[index] !== held);
+      const trainIndices = Array.from(items.keys()).filter((index) => split[index] !== held);
       const model = trainLogistic(
         trainIndices.map((index) => vectors[index] as SparseVector),
         Uint8Array.from(trainIndices, (index) => labels[index] as number),
@@ -236,10 +235,27 @@ export function trainModel(
         { lambda, epochs: options.epochs, seed: options.seed + seedOffset + held, dropout },
       );
       items.forEach((_, index) => {
-        if (fold[index] === held) predictions[index] = predict(model, vectors[index] as SparseVector);
+        if (split[index] === held) predictions[index] = predict(model, vectors[index] as SparseVector);
       });
     }
     return predictions;
+  };
+
+  /** Out-of-fold scores at the chosen penalty, averaged with those of the further splits. */
+  const averagedOverSplits = (
+    first: ArrayLike<number>,
+    labels: Uint8Array,
+    lambda: number,
+    outputIndex: number,
+  ): Float64Array<ArrayBuffer> => {
+    const sums = Float64Array.from(first);
+    extraSplits.forEach((split, splitIndex) => {
+      const more = outOfFold(labels, lambda, outputIndex * 1000 + 100 * (splitIndex + 1), split);
+      more.forEach((value, index) => {
+        sums[index] = (sums[index] as number) + value;
+      });
+    });
+    return sums.map((sum) => sum / options.thresholdSplits);
   };
 
   // Precision depends on how rare relevant stories are. The topic-focused example sets hold far more
@@ -269,17 +285,7 @@ export function trainModel(
     const chosen = tried.reduce((best, next) =>
       next.averagePrecision >= best.averagePrecision ? next : best,
     );
-    const averaged = Float64Array.from(chosen.predictions);
-    extraSplits.forEach((split, splitIndex) => {
-      const more = outOfFold(labels, chosen.lambda, outputIndex * 1000 + 100 * (splitIndex + 1), split);
-      more.forEach((value, index) => {
-        averaged[index] = (averaged[index] as number) + value;
-      });
-    });
-    averaged.forEach((value, index) => {
-      averaged[index] = value / options.thresholdSplits;
-    });
-    chosen.predictions = averaged;
+    chosen.predictions = averagedOverSplits(chosen.predictions, labels, chosen.lambda, outputIndex);
     const threshold = chooseOnFeedDays(chosen.predictions, labels, options.precisionTarget);
     const final = trainLogistic(vectors, labels, vocabulary.length, {
       lambda: chosen.lambda,
