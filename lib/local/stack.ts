@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -157,13 +157,11 @@ async function runningStack(dataDir: string): Promise<StackLock | undefined> {
   }
 }
 
-async function lockLeftBehind(dataDir: string): Promise<boolean> {
-  try {
-    await readFile(lockFile(dataDir));
-    return true;
-  } catch {
-    return false;
-  }
+function lockLeftBehind(dataDir: string): Promise<boolean> {
+  return access(lockFile(dataDir)).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function writeLock(dataDir: string, emulators: Emulators): Promise<void> {
