@@ -95,6 +95,12 @@ const lines = [
   }),
   `${'whole verdict'.padEnd(22)}${['', '', result.model.crossValidated.precision.toFixed(2), result.model.crossValidated.recall.toFixed(2), result.model.crossValidated.f1.toFixed(2)].map((cell) => cell.padStart(11)).join('')}`,
   '',
+  `${'Whole verdict by training file'.padEnd(60)}${['stories', 'P', 'R', 'F1'].map((cell) => cell.padStart(8)).join('')}`,
+  ...result.model.crossValidated.bySource.map(
+    (source) =>
+      `  ${source.name.padEnd(58)}${[String(source.items), ...[source.precision, source.recall, source.f1].map((figure) => figure.toFixed(2))].map((cell) => cell.padStart(8)).join('')}`,
+  ),
+  '',
   `${result.model.features.length} features, ${(Buffer.byteLength(result.json) / 1024).toFixed(0)} KB.`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);

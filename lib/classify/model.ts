@@ -8,7 +8,7 @@ import { featureHash } from './features.ts';
 export const defaultModelPath = fileURLToPath(new URL('../../config/classifier-model.json', import.meta.url));
 export const modelFileName = 'classifier-model.json';
 export const modelFormat = 'cipherwatch-classifier-model';
-export const modelVersion = 1;
+export const modelVersion = 2;
 
 /** The output that says "relevant or not"; every other output is a topic id. */
 export const relevantOutput = 'relevant';
@@ -46,8 +46,14 @@ const modelSchema = z.object({
     relevantByLanguage: z.record(z.string(), z.number()),
   }),
   outputs: z.array(outputSchema).min(1),
-  /** Out-of-fold figures of the whole verdict ("relevant or not") with the thresholds above. */
-  crossValidated: figures,
+  /** Out-of-fold figures of the whole verdict ("relevant or not") with the thresholds above, on whole feed days. */
+  crossValidated: figures.extend({
+    /**
+     * The same for each training file, all its stories: how the model fares, unseen, on stories like that
+     * file's. Real feed captures scoring well below written sets is the sign to look for.
+     */
+    bySource: z.array(figures.extend({ name: z.string(), items: z.number() })),
+  }),
   features: z.array(z.string()),
   /** One row per feature: its weight for each output, in `outputs` order. */
   weights: z.array(z.array(z.number())),

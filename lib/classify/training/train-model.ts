@@ -148,7 +148,9 @@ export function trainModel(
   const topicIds = new Set(pack.topics.map((topic) => topic.id));
   const seenIds = new Set<string>();
   const items: LabelledItem[] = [];
-  const sourceSummaries = sources.map((source) => {
+  /** Which source each item came from (its index in `sources`). */
+  const sourceOf: number[] = [];
+  const sourceSummaries = sources.map((source, sourceIndex) => {
     const parsed = parseTrainingItems(source, topicIds);
     for (const item of parsed) {
       // The same story in two files (a feedback export of a dev item) counts once: the first label wins.
@@ -156,6 +158,7 @@ export function trainModel(
       if (seenIds.has(key)) continue;
       seenIds.add(key);
       items.push(item);
+      sourceOf.push(sourceIndex);
     }
     return { name: source.name, items: parsed.length, sha256: sha256(source.text) };
   });
@@ -327,6 +330,15 @@ export function trainModel(
     feedDayVerdict.scores,
     feedDayVerdict.labels,
   );
+  const bySource = sources.map((source, sourceIndex) => {
+    const members = Array.from(items.keys()).filter((index) => sourceOf[index] === sourceIndex);
+    const { precision, recall, f1 } = figuresAt(
+      relevant.threshold.threshold,
+      Float64Array.from(members, (index) => gated[index] as number),
+      Uint8Array.from(members, (index) => relevantLabels[index] as number),
+    );
+    return { name: source.name, items: members.length, precision, recall, f1 };
+  });
 
   const rows = vocabulary
     .map((name, index) => ({
@@ -373,6 +385,7 @@ export function trainModel(
       precision: crossValidated.precision,
       recall: crossValidated.recall,
       f1: crossValidated.f1,
+      bySource,
     },
     features: rows.map((row) => row.name),
     weights: rows.map((row) => row.weights),
