@@ -42,7 +42,7 @@ export const defaultTrainingOptions: TrainingOptions = {
   seed: 20_261_130,
   folds: 5,
   epochs: 40,
-  minDocumentFrequency: 4,
+  minDocumentFrequency: 5,
   lambdas: [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2],
   precisionTarget: 0.9,
   alertPrecisionTarget: 0.97,
