@@ -119,9 +119,10 @@ export class PipelineStack extends Stack {
         CIPHERWATCH_TOKEN_SECRET_ARN: data.tokenSecret.secretArn,
       },
     });
-    // Reads the reader with their ledger; moves their schedule on once a digest is recorded.
-    allowTable(sendDigests, subscribers, ['BatchGetItem', 'UpdateItem']);
-    allowTable(sendDigests, deliveries, ['BatchGetItem', 'UpdateItem']);
+    // Reads the reader and their delivery records; claims, records or gives back one email's record;
+    // moves the reader's schedule on once a digest is recorded.
+    allowTable(sendDigests, subscribers, ['GetItem', 'UpdateItem']);
+    allowTable(sendDigests, deliveries, ['GetItem', 'Query', 'UpdateItem', 'DeleteItem']);
     allowTable(sendDigests, stories, ['BatchGetItem', 'Query']);
     data.tokenSecret.grantRead(sendDigests.role);
     sendDigests.role.addToPolicy(

@@ -26,7 +26,8 @@ export const WEB_TABLE_ACCESS: WebTableAccess = {
   },
   stories: { actions: ['GetItem', 'BatchGetItem', 'Query'] },
   feeds: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Scan'] },
-  deliveries: { actions: ['GetItem', 'DeleteItem'] },
+  // A reader's delivery records: listed on their page (a query of their partition), deleted on erasure.
+  deliveries: { actions: ['Query', 'BatchWriteItem'] },
   // Sign-up limits per address and per client: counted, read, and cleared on erasure.
   limits: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   // Readers' "not relevant?" answers: recorded, listed for their owner, deleted on erasure.

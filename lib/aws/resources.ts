@@ -90,7 +90,8 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     id: 'deliveries',
     name: 'cipherwatch-deliveries',
     envVar: 'DELIVERIES_TABLE',
-    // SUB#id / WINDOW#key claims one email per window; SUB#id / STORY#id records every story sent.
+    // SUB#id / WINDOW#key: one item per email (digest window, alert batch, sign-up mail), its claim, then
+    // the stories it carried; SUB#id / LEDGER is the single ledger item of earlier releases, still read.
     partitionKey: string('pk'),
     sortKey: string('sk'),
     globalIndexes: [],

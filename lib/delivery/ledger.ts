@@ -36,7 +36,7 @@ export interface DeliveryLedgerStore {
   /**
    * Claims a window for sending. A claim left 'sending' past its lease, or taken before
    * `abandonedBefore` (when the caller knows every earlier sender is gone), may be taken over.
-   * `keepUntil` is when the whole ledger may be forgotten (by default, months after its last write).
+   * `keepUntil` is when the window's record may be forgotten (by default, weeks after it was written).
    */
   claim(
     subscriberId: string,
@@ -47,17 +47,13 @@ export interface DeliveryLedgerStore {
     keepUntil?: Date,
   ): Promise<ClaimOutcome>;
   release(subscriberId: string, windowKey: string): Promise<void>;
-  /**
-   * `previous` is the ledger read before sending, so the store can prune what it no longer needs;
-   * `keepUntil` as for `claim`.
-   */
+  /** Marks the window sent together with the stories it carried; `keepUntil` as for `claim`. */
   markSent(
     subscriberId: string,
     windowKey: string,
     storyIds: readonly string[],
     messageId: string,
     now: Date,
-    previous?: DeliveryLedger,
     keepUntil?: Date,
   ): Promise<void>;
 }

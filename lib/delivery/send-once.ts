@@ -22,7 +22,7 @@ export interface LedgerMail {
   storyIds: readonly string[];
   render(): RenderedEmail;
   /**
-   * When the subscriber's ledger may be forgotten, if sooner than the store's default: a pending
+   * When the record of this mail may be forgotten, if sooner than the store's default: a pending
    * sign-up's, so nothing about an address that never confirmed outlives its sign-up.
    */
   keepLedgerUntil?: Date;
@@ -74,15 +74,7 @@ export async function sendOnce(
     // duplicate is worse than a possible gap, so the key is recorded and not sent again.
     const wentOut = await deps.mailer.wasSent?.(idempotencyKey);
     if (wentOut !== false) {
-      await deps.deliveries.markSent(
-        subscriber.id,
-        key,
-        storyIds,
-        'unconfirmed',
-        now,
-        ledger,
-        keepLedgerUntil,
-      );
+      await deps.deliveries.markSent(subscriber.id, key, storyIds, 'unconfirmed', now, keepLedgerUntil);
       return {
         status: 'already-sent',
         reason: wentOut
@@ -99,6 +91,6 @@ export async function sendOnce(
     await deps.deliveries.release(subscriber.id, key);
     throw error;
   }
-  await deps.deliveries.markSent(subscriber.id, key, storyIds, sent.messageId, now, ledger, keepLedgerUntil);
+  await deps.deliveries.markSent(subscriber.id, key, storyIds, sent.messageId, now, keepLedgerUntil);
   return { status: 'sent', messageId: sent.messageId, location: sent.location };
 }

@@ -7,28 +7,40 @@ import type {
   WindowRecord,
 } from '#lib/delivery/ledger.ts';
 import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
-import { batchGetAcross } from './batch.ts';
+import { batchWrite } from './batch.ts';
 import { conditionally } from './conditional.ts';
+import { queryAll } from './paging.ts';
 import { subscriberFromItem } from './subscriber-repository.ts';
 
 type LedgerItem = Record<string, unknown>;
 
 const DAY_MS = 86_400_000;
 /**
- * Calendar months of sent ids kept besides the current one. A digest never looks back further than 28
- * days (a weekly reader's catch-up), and the previous month plus the current one always covers that.
+ * How long a window's record, and the story ids it carried, are kept: a digest never looks back further
+ * than 28 days (a weekly reader's catch-up), and no queue retries a window for more than days.
  */
-const REMEMBERED_MONTHS = 1;
-/** A ledger untouched this long (a subscriber gone quiet) expires with its TTL. */
-const LEDGER_TTL_DAYS = 120;
-/** Window claims are attributes `w:<key>`; sent ids sit in one string set per month, `s:<YYYY-MM>`. */
-const WINDOW_PREFIX = 'w:';
-const SENT_PREFIX = 's:';
+const WINDOW_TTL_DAYS = 62;
 
-export const ledgerKey = (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: 'LEDGER' });
+const partitionOf = (subscriberId: string) => `SUB#${subscriberId}`;
+const WINDOW_SORT_PREFIX = 'WINDOW#';
 
-// The ledger is one item, and DynamoDB caps an item at 400 KB: a story id (32 hex characters) is kept as
-// its 16 bytes in base64url behind a marker, 23 characters, so a reader's two months hold 40 % more.
+/** The item recording one email to a subscriber: its claim, then its message id and the stories it carried. */
+export const windowItemKey = (subscriberId: string, windowKey: string) => ({
+  pk: partitionOf(subscriberId),
+  sk: `${WINDOW_SORT_PREFIX}${windowKey}`,
+});
+
+/**
+ * The single ledger item of earlier releases (claims as `w:<key>` attributes, sent ids in one string set
+ * per month as `s:<YYYY-MM>`). It is still read, so no story goes twice across the upgrade, and expires
+ * with its TTL; nothing writes it any more.
+ */
+export const legacyLedgerKey = (subscriberId: string) => ({ pk: partitionOf(subscriberId), sk: 'LEDGER' });
+const LEGACY_WINDOW_PREFIX = 'w:';
+const LEGACY_SENT_PREFIX = 's:';
+
+// A story id (32 hex characters) is kept as its 16 bytes in base64url behind a marker, 23 characters:
+// the ids are most of what a reader's records weigh, in storage and in every read.
 const COMPACT_MARK = '~';
 const hexId = /^[0-9a-f]{32}$/;
 const compactId = /^~[A-Za-z0-9_-]{22}$/;
@@ -46,10 +58,12 @@ export function fromLedgerId(entry: string): string {
 }
 
 /**
- * The idempotency record behind "one email per window, never the same story twice": one ledger item
- * per subscriber, holding a claim per window (taken before sending, atomically marked sent together
- * with the story ids it carried) and the ids sent, in one string set per month. A delivery costs one
- * read, one claim and one record, however many stories it holds.
+ * The idempotency record behind "one email per window, never the same story twice": one item per email
+ * a subscriber is sent (digest window, alert batch or sign-up mail), under the subscriber's partition.
+ * It is claimed before sending and marked sent, together with the story ids it carried, in one update of
+ * that same item, so no crash can leave one without the other. Each delivery writes only its own small
+ * item, whatever the reader was sent before (a single ledger item grew with every story, and DynamoDB caps
+ * an item at 400 KB); reading a reader's ledger is one query over their partition.
  */
 export class DeliveryRepository implements DeliveryLedgerStore {
   readonly table: string;
@@ -63,32 +77,30 @@ export class DeliveryRepository implements DeliveryLedgerStore {
     this.subscribersTable = tables.subscribers;
   }
 
-  /**
-   * Reads a subscriber and their ledger in one BatchGetItem across the two tables: the first step of
-   * every delivery, so one round trip instead of two.
-   */
+  /** Reads a subscriber and their ledger side by side: the first step of every delivery. */
   async readState(subscriberId: string): Promise<DeliveryState> {
-    const found = await batchGetAcross(this.client, {
-      [this.subscribersTable]: { Keys: [{ id: subscriberId }] },
-      [this.table]: { Keys: [ledgerKey(subscriberId)], ConsistentRead: true },
-    });
-    const subscriberItem = found[this.subscribersTable]?.[0];
+    const [found, ledger] = await Promise.all([
+      this.client.send(new GetCommand({ TableName: this.subscribersTable, Key: { id: subscriberId } })),
+      this.ledger(subscriberId),
+    ]);
     return {
-      subscriber: subscriberItem ? subscriberFromItem(subscriberItem as unknown as Subscriber) : undefined,
-      ledger: parseLedger(found[this.table]?.[0]),
+      subscriber: found.Item ? subscriberFromItem(found.Item as unknown as Subscriber) : undefined,
+      ledger,
     };
   }
 
-  async ledger(subscriberId: string): Promise<DeliveryLedgerSnapshot> {
-    const result = await this.client.send(
-      new GetCommand({ TableName: this.table, Key: ledgerKey(subscriberId), ConsistentRead: true }),
-    );
-    return parseLedger(result.Item);
+  async ledger(subscriberId: string): Promise<DeliveryLedger> {
+    return parseLedger(await this.items(subscriberId));
   }
 
   /** Deletes everything recorded about sending to a subscriber, for erasure. */
   async forget(subscriberId: string): Promise<void> {
-    await this.client.send(new DeleteCommand({ TableName: this.table, Key: ledgerKey(subscriberId) }));
+    const keys = (await this.items(subscriberId, 'pk, sk')).map((item) => ({ pk: item.pk, sk: item.sk }));
+    await batchWrite(
+      this.client,
+      this.table,
+      keys.map((Key) => ({ DeleteRequest: { Key } })),
+    );
   }
 
   /**
@@ -103,29 +115,19 @@ export class DeliveryRepository implements DeliveryLedgerStore {
     abandonedBefore?: Date,
     keepUntil?: Date,
   ): Promise<ClaimOutcome> {
-    const record: WindowRecord = {
-      status: 'sending',
-      at: now.toISOString(),
-      leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
-    };
     const claimed = await conditionally(
       this.client.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: ledgerKey(subscriberId),
-          UpdateExpression: 'SET #window = :claim, expiresAt = :expires',
+          Key: windowItemKey(subscriberId, windowKey),
+          UpdateExpression: 'SET #status = :sending, #at = :now, leaseUntil = :lease, expiresAt = :expires',
           ConditionExpression:
-            'attribute_not_exists(#window) OR (#window.#status = :sending AND ' +
-            '(#window.leaseUntil < :now OR #window.#at < :abandoned))',
-          ExpressionAttributeNames: {
-            '#window': `${WINDOW_PREFIX}${windowKey}`,
-            '#status': 'status',
-            '#at': 'at',
-          },
+            'attribute_not_exists(#status) OR (#status = :sending AND (leaseUntil < :now OR #at < :abandoned))',
+          ExpressionAttributeNames: { '#status': 'status', '#at': 'at' },
           ExpressionAttributeValues: {
-            ':claim': record,
             ':sending': 'sending',
             ':now': now.toISOString(),
+            ':lease': new Date(now.getTime() + leaseMs).toISOString(),
             ':abandoned': (abandonedBefore ?? new Date(0)).toISOString(),
             ':expires': expiry(now, keepUntil),
           },
@@ -133,117 +135,104 @@ export class DeliveryRepository implements DeliveryLedgerStore {
       ),
     );
     if (claimed) return 'claimed';
-    const current = (await this.ledger(subscriberId)).windows.get(windowKey);
-    return current?.status === 'sent' ? 'already-sent' : 'in-progress';
+    const current = await this.client.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: windowItemKey(subscriberId, windowKey),
+        ConsistentRead: true,
+      }),
+    );
+    return current.Item?.status === 'sent' ? 'already-sent' : 'in-progress';
   }
 
   /** Gives a claim back after a failed send, so the retry can take it. */
   async release(subscriberId: string, windowKey: string): Promise<void> {
     await conditionally(
       this.client.send(
-        new UpdateCommand({
+        new DeleteCommand({
           TableName: this.table,
-          Key: ledgerKey(subscriberId),
-          UpdateExpression: 'REMOVE #window',
-          ConditionExpression: '#window.#status = :sending',
-          ExpressionAttributeNames: { '#window': `${WINDOW_PREFIX}${windowKey}`, '#status': 'status' },
+          Key: windowItemKey(subscriberId, windowKey),
+          ConditionExpression: '#status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':sending': 'sending' },
         }),
       ),
     );
   }
 
-  /**
-   * Marks the window sent and records the story ids it carried in one atomic update, so no crash can
-   * leave one without the other; months and windows older than anything a digest could show again are
-   * dropped on the way. `previous` is the ledger read before sending, to know what to drop.
-   */
+  /** Marks the window sent and records the story ids it carried, in one update of the window's item. */
   async markSent(
     subscriberId: string,
     windowKey: string,
     storyIds: readonly string[],
     messageId: string,
     now: Date,
-    previous?: DeliveryLedger,
     keepUntil?: Date,
   ): Promise<void> {
-    const month = monthOf(now);
-    const keep = new Set(recentMonths(now));
-    const cutoff = new Date(now.getTime() - REMEMBERED_MONTHS * 31 * DAY_MS).toISOString();
-    const names: Record<string, string> = {
-      '#window': `${WINDOW_PREFIX}${windowKey}`,
-      '#month': `${SENT_PREFIX}${month}`,
-    };
-    const removals: string[] = [];
-    const snapshot = previous && 'attributes' in previous ? (previous as DeliveryLedgerSnapshot) : undefined;
-    for (const attribute of snapshot?.attributes ?? []) {
-      const staleMonth = attribute.startsWith(SENT_PREFIX) && !keep.has(attribute.slice(SENT_PREFIX.length));
-      const staleWindow =
-        attribute.startsWith(WINDOW_PREFIX) &&
-        attribute !== names['#window'] &&
-        (snapshot?.windowTimes.get(attribute) ?? '') < cutoff;
-      if (staleMonth || staleWindow) {
-        names[`#old${removals.length}`] = attribute;
-        removals.push(`#old${removals.length}`);
-      }
-    }
     const ids = [...new Set(storyIds.map(toLedgerId))];
-    if (ids.length === 0) delete names['#month'];
     await this.client.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: ledgerKey(subscriberId),
+        Key: windowItemKey(subscriberId, windowKey),
         UpdateExpression:
-          `SET #window = :sent, expiresAt = :expires` +
-          (ids.length ? ' ADD #month :ids' : '') +
-          (removals.length ? ` REMOVE ${removals.join(', ')}` : ''),
-        ExpressionAttributeNames: names,
+          'SET #status = :sent, #at = :now, messageId = :messageId, expiresAt = :expires REMOVE leaseUntil' +
+          (ids.length ? ' ADD sent :ids' : ''),
+        ExpressionAttributeNames: { '#status': 'status', '#at': 'at' },
         ExpressionAttributeValues: {
-          ':sent': { status: 'sent', at: now.toISOString(), messageId } satisfies WindowRecord,
+          ':sent': 'sent',
+          ':now': now.toISOString(),
+          ':messageId': messageId,
           ':expires': expiry(now, keepUntil),
           ...(ids.length ? { ':ids': new Set(ids) } : {}),
         },
       }),
     );
   }
+
+  /** Every item under the subscriber's partition, read consistently (a claim just taken must show). */
+  private items(subscriberId: string, projection?: string): Promise<LedgerItem[]> {
+    return queryAll<LedgerItem>(this.client, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': partitionOf(subscriberId) },
+      ConsistentRead: true,
+      ...(projection ? { ProjectionExpression: projection } : {}),
+    });
+  }
 }
 
-/** The raw shape of a ledger read, for pruning. */
-export interface DeliveryLedgerSnapshot extends DeliveryLedger {
-  attributes: readonly string[];
-  windowTimes: ReadonlyMap<string, string>;
-}
-
-/** Reads a ledger item (or its absence) into windows and sent ids. */
-export function parseLedger(item: LedgerItem | undefined): DeliveryLedgerSnapshot {
+/** Reads a subscriber's ledger items (window items, and the single item of earlier releases) into one ledger. */
+export function parseLedger(items: readonly LedgerItem[]): DeliveryLedger {
   const windows = new Map<string, WindowRecord>();
-  const windowTimes = new Map<string, string>();
   const sent = new Set<string>();
-  for (const [attribute, value] of Object.entries(item ?? {})) {
-    if (attribute.startsWith(WINDOW_PREFIX)) {
-      const record = value as WindowRecord;
-      windows.set(attribute.slice(WINDOW_PREFIX.length), record);
-      windowTimes.set(attribute, record.at);
-    } else if (attribute.startsWith(SENT_PREFIX) && value instanceof Set) {
-      for (const id of value as Set<string>) sent.add(fromLedgerId(id));
+  const addSent = (value: unknown) => {
+    if (value instanceof Set) for (const id of value as Set<string>) sent.add(fromLedgerId(id));
+  };
+  for (const item of items) {
+    const sortKey = String(item.sk);
+    if (sortKey.startsWith(WINDOW_SORT_PREFIX)) {
+      const { status, at, leaseUntil, messageId } = item as unknown as WindowRecord;
+      // A window item written by this release wins over the same window in the earlier single item.
+      windows.set(sortKey.slice(WINDOW_SORT_PREFIX.length), {
+        status,
+        at,
+        ...(leaseUntil === undefined ? {} : { leaseUntil }),
+        ...(messageId === undefined ? {} : { messageId }),
+      });
+      addSent(item.sent);
+    } else if (sortKey === legacyLedgerKey('').sk) {
+      for (const [attribute, value] of Object.entries(item)) {
+        if (attribute.startsWith(LEGACY_WINDOW_PREFIX)) {
+          const windowKey = attribute.slice(LEGACY_WINDOW_PREFIX.length);
+          if (!windows.has(windowKey)) windows.set(windowKey, value as WindowRecord);
+        } else if (attribute.startsWith(LEGACY_SENT_PREFIX)) addSent(value);
+      }
     }
   }
-  return { windows, sent, attributes: Object.keys(item ?? {}), windowTimes };
+  return { windows, sent };
 }
 
-function monthOf(date: Date): string {
-  return date.toISOString().slice(0, 7);
-}
-
-function recentMonths(now: Date): string[] {
-  const months: string[] = [];
-  for (let back = 0; back <= REMEMBERED_MONTHS; back++) {
-    months.push(monthOf(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1))));
-  }
-  return months;
-}
-
-/** The ledger's TTL: months after its last write, unless the caller says when it may go. */
+/** A window item's TTL: weeks after it was written, unless the caller says when it may go. */
 function expiry(now: Date, keepUntil?: Date): number {
-  return Math.floor((keepUntil?.getTime() ?? now.getTime() + LEDGER_TTL_DAYS * DAY_MS) / 1000);
+  return Math.floor((keepUntil?.getTime() ?? now.getTime() + WINDOW_TTL_DAYS * DAY_MS) / 1000);
 }

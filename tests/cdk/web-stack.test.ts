@@ -74,7 +74,7 @@ describe('web stack', () => {
         ...['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Scan'].map(
           (a) => `dynamodb:${a} on table:feeds`,
         ),
-        ...['GetItem', 'DeleteItem'].map((a) => `dynamodb:${a} on table:deliveries`),
+        ...['Query', 'BatchWriteItem'].map((a) => `dynamodb:${a} on table:deliveries`),
         ...['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'].map((a) => `dynamodb:${a} on table:limits`),
         ...['PutItem', 'Query', 'BatchWriteItem'].map((a) => `dynamodb:${a} on table:feedback`),
         'sqs:SendMessage on queue:pollFeeds',

@@ -11,7 +11,7 @@ import type { DeliveryOutcome } from '#lib/delivery/deliver.ts';
 import { createSendDigestsHandler } from '#lib/handlers/send-digests.ts';
 import type { SignUpMailJob } from '#lib/jobs/messages.ts';
 import { createMailer } from '#lib/mail/transport.ts';
-import { ledgerKey } from '#lib/store/delivery-repository.ts';
+import { windowItemKey } from '#lib/store/delivery-repository.ts';
 import type { Subscriber } from '#lib/subscriptions/subscriber.ts';
 import { CONFIRM_TOKEN_TTL_MS, verifyToken } from '#lib/subscriptions/tokens.ts';
 import { withCapturedLog } from '../helpers/captured-log.ts';
@@ -98,7 +98,10 @@ describe('sign-up mails in the digest sender', () => {
 
     const { app } = stack();
     const ledger = await app.dynamodb.send(
-      new GetCommand({ TableName: app.config.tables.deliveries, Key: ledgerKey(pending.id) }),
+      new GetCommand({
+        TableName: app.config.tables.deliveries,
+        Key: windowItemKey(pending.id, `sign-up:confirm:${pending.createdAt}`),
+      }),
     );
     expect(ledger.Item?.expiresAt).toBe((Date.parse(pending.createdAt) + CONFIRM_TOKEN_TTL_MS) / 1000);
   });
