@@ -1,4 +1,4 @@
-// `npm run train [-- FILE...] [--out FILE] [--check]`: trains the classifier's learned layer into
+// `npm run train [-- FILE...] [--out FILE] [--check] [--mistakes NAME]`: trains the classifier's learned layer into
 // config/classifier-model.json from the shared dev corpus (when present), the project's own labelled
 // examples and any feedback exports given as FILE (JSON Lines: id, title, summary, labels, why).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -42,7 +42,11 @@ function fail(message: string): never {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { out: { type: 'string' }, check: { type: 'boolean', default: false } },
+  options: {
+    out: { type: 'string' },
+    check: { type: 'boolean', default: false },
+    mistakes: { type: 'string' },
+  },
 });
 
 for (const file of positionals) {
@@ -104,6 +108,18 @@ const lines = [
   `${result.model.features.length} features, ${(Buffer.byteLength(result.json) / 1024).toFixed(0)} KB.`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
+
+if (values.mistakes !== undefined) {
+  const wanted = values.mistakes;
+  const shown = result.mistakes.filter((mistake) => mistake.source.includes(wanted));
+  process.stdout.write(
+    `\nOut of fold, the verdict got ${shown.length} stories of files matching "${wanted}" wrong:\n`,
+  );
+  for (const { source, item, verdict } of shown) {
+    const said = verdict ? 'relevant, labelled not' : `not relevant, labelled ${item.labels.join(', ')}`;
+    process.stdout.write(`  ${path.basename(source)} ${item.id}: ${said}\n    ${item.title}\n`);
+  }
+}
 
 if (values.check) {
   const current = existsSync(outPath) ? readFileSync(outPath, 'utf8') : '';

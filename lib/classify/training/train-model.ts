@@ -133,6 +133,11 @@ export interface TrainingResult {
   /** The model file's text: stable key order, rounded weights, one feature per line. */
   json: string;
   itemCount: number;
+  /**
+   * The stories the whole verdict got wrong out of fold, by training file: where a label may be wrong, or
+   * where the model has not yet learned how such stories are written (`npm run train -- --mistakes`).
+   */
+  mistakes: { source: string; item: LabelledItem; verdict: boolean }[];
 }
 
 /**
@@ -390,7 +395,15 @@ export function trainModel(
     features: rows.map((row) => row.name),
     weights: rows.map((row) => row.weights),
   };
-  return { model, json: serializeModel(model), itemCount: items.length };
+  const judgedRelevant = (index: number) => (gated[index] as number) >= relevant.threshold.threshold;
+  const mistakes = Array.from(items.keys())
+    .filter((index) => judgedRelevant(index) !== (relevantLabels[index] === 1))
+    .map((index) => ({
+      source: (sources[sourceOf[index] as number] as TrainingSource).name,
+      item: items[index] as LabelledItem,
+      verdict: judgedRelevant(index),
+    }));
+  return { model, json: serializeModel(model), itemCount: items.length, mistakes };
 }
 
 /**
