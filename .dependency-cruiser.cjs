@@ -32,7 +32,7 @@ const ROOMS = [
   ['store', ['feeds', 'stories', 'subscriptions', 'delivery', 'classify']],
   ['mail', ['delivery', 'digest']],
   // The composition root.
-  ['app', ['aws', 'store', 'queue', 'mail', 'classify', 'delivery', 'jobs', 'subscriptions']],
+  ['app', ['aws', 'store', 'queue', 'mail', 'classify', 'delivery', 'ingest', 'jobs', 'subscriptions']],
   // Edges: the web app, Lambda handler shapes, the local stack, the offline demo, the CLI.
   ['web', ['app', 'store', 'classify', 'delivery', 'digest', 'feeds', 'jobs', 'stories', 'subscriptions']],
   ['handlers', ['app', 'aws', 'alerts', 'delivery', 'ingest', 'jobs', 'web']],

@@ -9,6 +9,7 @@ import { type Config, ConfigError } from '#lib/config.ts';
 import type { DeliveryDependencies } from '#lib/delivery/deliver.ts';
 import type { Mailer } from '#lib/delivery/mailer.ts';
 import { StoryWindowReader } from '#lib/delivery/story-window-reader.ts';
+import { RecentClusters } from '#lib/ingest/recent-clusters.ts';
 import type { JobQueue } from '#lib/jobs/job-queue.ts';
 import type { DeliveryJob, PollFeedJob } from '#lib/jobs/messages.ts';
 import { createLog, type Log } from '#lib/log.ts';
@@ -39,6 +40,8 @@ export interface App {
   /** Abuse limits shared by every instance of the web app. */
   limits: LimitRepository;
   classifier: Classifier;
+  /** Cluster candidates of the last two days, kept for the polls of this process (a warm Lambda, `start`). */
+  recentClusters: RecentClusters;
   queues: { pollFeeds: JobQueue<PollFeedJob>; digests: JobQueue<DeliveryJob> };
   /** What sending digests, alerts and sign-up mails needs: mailer, story reader, topic names, link signing. */
   delivery: DeliveryDependencies;
@@ -122,6 +125,7 @@ export function createCoreApp(config: Config, overrides: AppOverrides = {}): App
     feedback: new FeedbackRepository(dynamodb, config.tables.feedback),
     limits: new LimitRepository(dynamodb, config.tables.limits),
     classifier,
+    recentClusters: new RecentClusters(),
     queues: {
       pollFeeds: new SqsJobQueue<PollFeedJob>(sqs, () => queueUrl('pollFeeds')),
       digests: new SqsJobQueue<DeliveryJob>(sqs, () => queueUrl('digests')),

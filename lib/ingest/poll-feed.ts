@@ -4,10 +4,10 @@ import { afterFailure, afterSuccess, type PollPolicy, pollPolicyFor } from '#lib
 import type { FeedStore } from '#lib/feeds/feed-store.ts';
 import { FeedError, FeedGoneError, RateLimitedError } from '#lib/reader/errors.ts';
 import { type FetchFeedOptions, type FetchResult, fetchFeed } from '#lib/reader/fetch.ts';
-import { ClusterIndex } from '#lib/stories/cluster.ts';
 import { DEFAULT_MAX_ITEMS_PER_FEED, processFeed } from '#lib/stories/process.ts';
 import type { Story } from '#lib/stories/story.ts';
 import type { SaveResult, StoryStore } from '#lib/stories/story-store.ts';
+import { RecentClusters } from './recent-clusters.ts';
 
 export interface PollDependencies {
   feeds: FeedStore;
@@ -24,6 +24,11 @@ export interface PollDependencies {
   fetchOptions?: Partial<FetchFeedOptions>;
   /** Items kept from one poll of a feed, newest first (default 500). */
   maxItemsPerFeed?: number;
+  /**
+   * Cluster candidates kept between the polls of this process (the composition root holds one); without
+   * it, each poll reads its topics' two-day windows whole.
+   */
+  recentClusters?: RecentClusters;
 }
 
 export type PollOutcome =
@@ -39,9 +44,6 @@ export type PollOutcome =
       skipped: number;
     }
   | { status: 'failed'; feed: Feed; error: FeedError };
-
-/** How far back a new story looks for an earlier copy of the same wire story. */
-const CLUSTER_LOOKBACK_MS = 48 * 3_600_000;
 
 /**
  * One feed's refresh, top to bottom: fetch (conditional GET) → parse → normalize → dedup → classify →
@@ -95,6 +97,7 @@ export async function pollFeed(feedId: string, deps: PollDependencies): Promise<
       }),
       deps.stories,
       now,
+      deps.recentClusters ?? new RecentClusters(),
     );
   } catch (error) {
     if (!(error instanceof FeedError)) {
@@ -168,11 +171,16 @@ async function recordUnexpectedFailure(
 }
 
 /**
- * Gives each relevant story the cluster of an earlier near-identical story on the same topics (a
- * syndicated copy with a lightly edited title), looking at stories stored in the last two days and
- * those earlier in this batch.
+ * Gives each relevant story the cluster of an earlier near-identical story (a syndicated copy with a
+ * lightly edited title), looking at the relevant stories of the last two days on the topics this process
+ * has polled (`RecentClusters`) and those earlier in this batch.
  */
-async function assignClusters(stories: Story[], repository: StoryStore, now: Date): Promise<Story[]> {
+async function assignClusters(
+  stories: Story[],
+  repository: StoryStore,
+  now: Date,
+  recent: RecentClusters,
+): Promise<Story[]> {
   const relevant = stories.filter((story) => story.topics.length > 0);
   if (relevant.length === 0) return stories;
   // Stories stored by an earlier poll keep the cluster they were given then: a re-poll with nothing new
@@ -181,18 +189,11 @@ async function assignClusters(stories: Story[], repository: StoryStore, now: Dat
   const fresh = relevant.filter((story) => !stored.has(story.id));
   if (fresh.length === 0) return stories;
   const topics = [...new Set(fresh.flatMap((story) => story.topics.map((topic) => topic.id)))];
-  const since = new Date(now.getTime() - CLUSTER_LOOKBACK_MS);
-  const until = new Date(now.getTime() + 1);
-  const candidates = new ClusterIndex();
-  for (const entry of (
-    await Promise.all(topics.map((topic) => repository.topicWindow(topic, since, until)))
-  ).flat()) {
-    candidates.add(entry.clusterId, entry.title);
-  }
+  const candidates = await recent.refresh(topics, repository, now);
   const clusters = new Map<string, string>();
   for (const story of fresh) {
     const clusterId = candidates.find({ id: story.id, title: story.title });
-    candidates.add(clusterId, story.title);
+    recent.add(story.id, clusterId, story.title, now);
     clusters.set(story.id, clusterId);
   }
   return stories.map((story) => {
