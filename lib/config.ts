@@ -66,6 +66,7 @@ const environmentSchema = z.object({
   FEEDBACK_TABLE: z.string().min(3).default('cipherwatch-feedback'),
   POLL_FEEDS_QUEUE_URL: httpUrl.optional(),
   DIGESTS_QUEUE_URL: httpUrl.optional(),
+  SIGN_UP_MAILS_QUEUE_URL: httpUrl.optional(),
   SES_EVENTS_QUEUE_URL: httpUrl.optional(),
 });
 
@@ -119,7 +120,12 @@ export interface Config {
     limits: string;
     feedback: string;
   };
-  queueUrls: { pollFeeds: string | undefined; digests: string | undefined; sesEvents: string | undefined };
+  queueUrls: {
+    pollFeeds: string | undefined;
+    digests: string | undefined;
+    signUpMails: string | undefined;
+    sesEvents: string | undefined;
+  };
 }
 
 /** Reads the environment into a typed `Config`, or throws a `ConfigError` naming the first bad variable. */
@@ -185,6 +191,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides =
     queueUrls: {
       pollFeeds: e.POLL_FEEDS_QUEUE_URL,
       digests: e.DIGESTS_QUEUE_URL,
+      signUpMails: e.SIGN_UP_MAILS_QUEUE_URL,
       sesEvents: e.SES_EVENTS_QUEUE_URL,
     },
   };

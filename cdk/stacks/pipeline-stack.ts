@@ -157,6 +157,13 @@ export class PipelineStack extends Stack {
       maxConcurrency: Math.ceil(settings.sesSendRatePerSecond / EMAILS_PER_SECOND_PER_SENDER),
       alarmAction,
     });
+    new QueueConsumer(this, 'SignUpMailsConsumer', {
+      workQueue: data.queues.signUpMails,
+      consumer: sendDigests,
+      // Sign-up mails are few; two senders keep them flowing beside a digest round within the SES rate.
+      maxConcurrency: 2,
+      alarmAction,
+    });
     new QueueConsumer(this, 'SesEventsConsumer', {
       workQueue: data.queues.sesEvents,
       consumer: sesEvents,

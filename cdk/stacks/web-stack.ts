@@ -44,8 +44,8 @@ export interface WebStackProps extends StackProps {
 /**
  * The web app behind an API Gateway HTTP API: one function serves the pages, the public API and the
  * admin API (Hono). Throttled at the stage, access-logged, and allowed only the tables it reads and
- * writes, the two work queues (the admin API queues rounds; sign-up mails are queued on the digests
- * queue for the digest sender) and the token key. It sends no mail, so it may not call SES.
+ * writes, the three work queues it feeds (the admin API queues rounds; sign-up mails go on a queue of
+ * their own for the digest sender) and the token key. It sends no mail, so it may not call SES.
  */
 export class WebStack extends Stack {
   readonly api: HttpApi;
@@ -80,6 +80,7 @@ export class WebStack extends Stack {
         ),
         [QUEUES.pollFeeds.envVar]: data.queues.pollFeeds.queue.queueUrl,
         [QUEUES.digests.envVar]: data.queues.digests.queue.queueUrl,
+        [QUEUES.signUpMails.envVar]: data.queues.signUpMails.queue.queueUrl,
         CIPHERWATCH_PUBLIC_URL: this.publicUrl,
         CIPHERWATCH_TOKEN_SECRET_ARN: data.tokenSecret.secretArn,
         ...(settings.adminApiKeyHash && { CIPHERWATCH_ADMIN_API_KEY_HASH: settings.adminApiKeyHash }),
@@ -94,6 +95,7 @@ export class WebStack extends Stack {
     allowSend(this.function, data.queues.pollFeeds.queue);
     // Digest rounds from the admin API, and every sign-up mail (sent by the digest sender).
     allowSend(this.function, data.queues.digests.queue);
+    allowSend(this.function, data.queues.signUpMails.queue);
     data.tokenSecret.grantRead(this.function.role);
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {

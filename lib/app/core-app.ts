@@ -11,7 +11,7 @@ import type { Mailer } from '#lib/delivery/mailer.ts';
 import { StoryWindowReader } from '#lib/delivery/story-window-reader.ts';
 import { RecentClusters } from '#lib/ingest/recent-clusters.ts';
 import type { JobQueue } from '#lib/jobs/job-queue.ts';
-import type { DeliveryJob, PollFeedJob } from '#lib/jobs/messages.ts';
+import type { DeliveryJob, PollFeedJob, SignUpMailJob } from '#lib/jobs/messages.ts';
 import { createLog, type Log } from '#lib/log.ts';
 import { SqsJobQueue } from '#lib/queue/sqs-job-queue.ts';
 import { DeliveryRepository } from '#lib/store/delivery-repository.ts';
@@ -42,7 +42,12 @@ export interface App {
   classifier: Classifier;
   /** Cluster candidates of the last two days, kept for the polls of this process (a warm Lambda, `start`). */
   recentClusters: RecentClusters;
-  queues: { pollFeeds: JobQueue<PollFeedJob>; digests: JobQueue<DeliveryJob> };
+  queues: {
+    pollFeeds: JobQueue<PollFeedJob>;
+    digests: JobQueue<DeliveryJob>;
+    /** Sign-up mails, sent by the digest sender from a queue of their own (never behind a round). */
+    signUpMails: JobQueue<SignUpMailJob>;
+  };
   /** What sending digests, alerts and sign-up mails needs: mailer, story reader, topic names, link signing. */
   delivery: DeliveryDependencies;
   queueUrl(queue: QueueId): Promise<string>;
@@ -129,6 +134,7 @@ export function createCoreApp(config: Config, overrides: AppOverrides = {}): App
     queues: {
       pollFeeds: new SqsJobQueue<PollFeedJob>(sqs, () => queueUrl('pollFeeds')),
       digests: new SqsJobQueue<DeliveryJob>(sqs, () => queueUrl('digests')),
+      signUpMails: new SqsJobQueue<SignUpMailJob>(sqs, () => queueUrl('signUpMails')),
     },
     delivery: {
       stories,

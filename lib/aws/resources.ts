@@ -47,7 +47,7 @@ export interface QueueDefinition {
 }
 
 export type TableId = 'feeds' | 'stories' | 'subscribers' | 'deliveries' | 'limits' | 'feedback';
-export type QueueId = 'pollFeeds' | 'digests' | 'sesEvents';
+export type QueueId = 'pollFeeds' | 'digests' | 'signUpMails' | 'sesEvents';
 
 const string = (name: string): KeyDefinition => ({ name, type: 'S' });
 
@@ -135,6 +135,18 @@ export const QUEUES: Readonly<Record<QueueId, QueueDefinition>> = {
     id: 'digests',
     name: 'cipherwatch-digests',
     envVar: 'DIGESTS_QUEUE_URL',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    consumerTimeoutSeconds: 30,
+    deadLetterRetentionSeconds: 14 * 24 * 3600,
+  },
+  // Sign-up mails (the confirmation, "you are already subscribed"), for the digest sender: a queue of
+  // their own, so someone signing up during the morning round is not queued behind every digest.
+  signUpMails: {
+    id: 'signUpMails',
+    name: 'cipherwatch-sign-up-mails',
+    envVar: 'SIGN_UP_MAILS_QUEUE_URL',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     batchSize: 10,

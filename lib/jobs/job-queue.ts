@@ -11,7 +11,7 @@ export interface QueueResult {
 }
 
 /**
- * Where the domain puts work for another function: the poll-feeds and digests queues. The domain only
+ * Where the domain puts work for another function: the poll-feeds, digests and sign-up mails queues. The domain only
  * knows this shape; the SQS adapter (`lib/queue/`) implements it.
  */
 export interface JobQueue<T> {

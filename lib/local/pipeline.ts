@@ -21,6 +21,8 @@ export interface LocalPipeline {
   app: App;
   pollConsumer: QueueConsumer;
   digestConsumer: QueueConsumer;
+  /** Sign-up mails, through the same sender from their own queue. */
+  mailConsumer: QueueConsumer;
   /** Poll outcomes since the last call, which clears them: for the terminal's line per round. */
   takePolls(): PollOutcome[];
   /** Delivery outcomes (digests and alerts, not sign-up mails) since the last call, which clears them. */
@@ -96,16 +98,18 @@ export async function startLocalPipeline(
   const digestConsumer = consumerFor(
     stack.queues.digests,
     createSendDigestsHandler(app, (outcomes) => {
-      // Sign-up mails ride the same queue but belong to no round: rounds count digests and alerts.
-      deliveries.push(...outcomes.filter((outcome) => outcome.kind !== 'sign-up-mail'));
+      deliveries.push(...outcomes);
     }),
   );
+  // Sign-up mails go through the same sender from their own queue, and belong to no round.
+  const mailConsumer = consumerFor(stack.queues.signUpMails, createSendDigestsHandler(app));
 
   return {
     stack,
     app,
     pollConsumer,
     digestConsumer,
+    mailConsumer,
     seeded,
     takePolls() {
       const taken = polls;
@@ -121,7 +125,7 @@ export async function startLocalPipeline(
       return { polls: polls.length, deliveries: deliveries.length };
     },
     async stop() {
-      await Promise.all([pollConsumer.stop(), digestConsumer.stop()]);
+      await Promise.all([pollConsumer.stop(), digestConsumer.stop(), mailConsumer.stop()]);
       app.close();
       await stack.stop();
     },

@@ -115,6 +115,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         queueUrls: {
           pollFeeds: queues.pollFeeds.url,
           digests: queues.digests.url,
+          signUpMails: queues.signUpMails.url,
           sesEvents: queues.sesEvents.url,
         },
       }),

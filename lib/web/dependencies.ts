@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { TopicDefinition } from '#lib/classify/topic-pack.ts';
 import type { JobQueue } from '#lib/jobs/job-queue.ts';
-import type { DeliveryJob } from '#lib/jobs/messages.ts';
+import type { SignUpMailJob } from '#lib/jobs/messages.ts';
 import type { Log } from '#lib/log.ts';
 import type { DeliveryRepository } from '#lib/store/delivery-repository.ts';
 import type { FeedRepository } from '#lib/store/feed-repository.ts';
@@ -35,10 +35,10 @@ export interface WebDependencies {
   feedback: FeedbackRepository;
   limits: LimitRepository;
   /**
-   * The digests queue: the web app sends no mail itself, it asks the digest sender (the one function
+   * The mail queue: the web app sends no mail itself, it asks the digest sender (the one function
    * allowed to send) for sign-up mails there.
    */
-  mailQueue: JobQueue<DeliveryJob>;
+  mailQueue: JobQueue<SignUpMailJob>;
   /** The key signing link tokens (resolved lazily: on AWS it comes from Secrets Manager). */
   tokenSecret(): string | Promise<string>;
   rounds: RoundTriggers;

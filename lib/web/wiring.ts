@@ -8,7 +8,7 @@ const DAY_MS = 86_400_000;
 
 /**
  * The web app's dependencies from the composition root's app: its repositories and queues, plus its
- * own feedback and limits tables. No mailer: sign-up mails go through the digests queue to the sender. `clientAddress` comes from the edge (the Lambda event's
+ * own feedback and limits tables. No mailer: sign-up mails go through their own queue to the sender. `clientAddress` comes from the edge (the Lambda event's
  * source IP, or the local socket's peer).
  */
 export function webDependencies(
@@ -27,7 +27,7 @@ export function webDependencies(
     deliveries: app.deliveries,
     feedback: app.feedback,
     limits: app.limits,
-    mailQueue: app.queues.digests,
+    mailQueue: app.queues.signUpMails,
     tokenSecret: app.tokenSecret,
     rounds: roundTriggers(app, now),
     clientAddress: options.clientAddress,

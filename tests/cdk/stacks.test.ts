@@ -251,6 +251,7 @@ describe('least privilege', () => {
       'ses:SendRawEmail on ses:identity (conditional)',
       'ses:SendRawEmail on ses:configuration-set (conditional)',
       ...consume('digests'),
+      ...consume('signUpMails'),
     ]);
   });
 

@@ -61,7 +61,7 @@ describe('web stack', () => {
     expect(JSON.stringify(variables.CIPHERWATCH_PUBLIC_URL)).toContain(String(apiId));
   });
 
-  it('lets the web function use only its tables, the two work queues and the token key', () => {
+  it('lets the web function use only its tables, the three work queues it feeds and the token key', () => {
     const permissions = reader.permissionsOf('Web', web);
 
     expect(permissions).toEqual(
@@ -79,6 +79,7 @@ describe('web stack', () => {
         ...['PutItem', 'Query', 'BatchWriteItem'].map((a) => `dynamodb:${a} on table:feedback`),
         'sqs:SendMessage on queue:pollFeeds',
         'sqs:SendMessage on queue:digests',
+        'sqs:SendMessage on queue:signUpMails',
         'secretsmanager:DescribeSecret on secret:token',
         'secretsmanager:GetSecretValue on secret:token',
         'xray:PutTelemetryRecords on *',

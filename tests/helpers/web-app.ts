@@ -35,8 +35,8 @@ export interface WebHarness {
   /** The clock the app and the sender read; tests move it. */
   clock: { now: Date };
   /**
-   * Runs the digests queue dry through the real send-digests handler (as Lambda's event source would),
-   * then reads every mail in the outbox. The web app queues sign-up mails; only the sender sends them.
+   * Runs the mail and digests queues dry through the real send-digests handler (as Lambda's event
+   * sources would), then reads every mail in the outbox. The web app queues sign-up mails; only the sender sends them.
    */
   outbox(): Promise<MailSeen[]>;
   /** What the sender did with each job it handled so far. */
@@ -64,7 +64,7 @@ export function useWebApp(): WebHarness {
   const clock = { now: new Date('2026-11-30T10:00:00.000Z') };
   let app: Hono | undefined;
   let deps: WebDependencies | undefined;
-  let sender: QueueConsumer | undefined;
+  let senders: QueueConsumer[] = [];
   const handled: DeliveryOutcome[] = [];
   beforeAll(async () => {
     const { app: core, queues } = stack();
@@ -74,15 +74,18 @@ export function useWebApp(): WebHarness {
     });
     app = createWebApp(deps);
     core.delivery.now = () => clock.now;
-    sender = createQueueConsumer({
-      sqs: core.sqs,
-      queueUrl: queues.digests.url,
-      queueArn: queues.digests.arn,
-      batchSize: queues.digests.definition.batchSize,
-      handler: createSendDigestsHandler(core, (outcomes) => {
-        handled.push(...outcomes);
-      }),
+    const handler = createSendDigestsHandler(core, (outcomes) => {
+      handled.push(...outcomes);
     });
+    senders = [queues.signUpMails, queues.digests].map((queue) =>
+      createQueueConsumer({
+        sqs: core.sqs,
+        queueUrl: queue.url,
+        queueArn: queue.arn,
+        batchSize: queue.definition.batchSize,
+        handler,
+      }),
+    );
   });
   afterAll(async () => {
     await rm(dataDir, { recursive: true, force: true });
@@ -94,7 +97,7 @@ export function useWebApp(): WebHarness {
     clock,
     deliveries: () => handled,
     async outbox() {
-      await required(sender).drain();
+      for (const sender of senders) await sender.drain();
       const outbox = outboxDir(stack().app.config);
       const files = (await readdir(outbox).catch(() => [])).filter((file) => file.endsWith('.eml')).sort();
       return Promise.all(

@@ -86,6 +86,7 @@ export function registerStartCommand(program: Command): void {
 
     pipeline.pollConsumer.start();
     pipeline.digestConsumer.start();
+    pipeline.mailConsumer.start();
     const timers = startSchedules(pipeline, config.pollIntervalMinutes, say);
     await waitForSignal();
     say('Stopping: finishing the batches in hand…');

@@ -80,7 +80,7 @@ describe('functions/web.ts (the API Gateway entry point)', () => {
       {} as Context,
     );
     const received = await stack().app.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: stack().queues.digests.url, MaxNumberOfMessages: 10 }),
+      new ReceiveMessageCommand({ QueueUrl: stack().queues.signUpMails.url, MaxNumberOfMessages: 10 }),
     );
 
     expect(response.statusCode).toBe(202);
