@@ -2,7 +2,7 @@ import { ClusterIndex } from '#lib/stories/cluster.ts';
 import type { StoryStore, TopicIndexEntry } from '#lib/stories/story-store.ts';
 
 /** How far back a new story looks for an earlier copy of the same wire story. */
-export const CLUSTER_LOOKBACK_MS = 48 * 3_600_000;
+const CLUSTER_LOOKBACK_MS = 48 * 3_600_000;
 /**
  * Each refresh reads again this far before the previous one ended: a story's index entry carries the time
  * its poll started, and a poll running in another process may write it minutes after that.

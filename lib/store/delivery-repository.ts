@@ -17,7 +17,7 @@ type LedgerItem = Record<string, unknown>;
 const DAY_MS = 86_400_000;
 /**
  * How long a window's record, and the story ids it carried, are kept: a digest never looks back further
- * than 28 days (a weekly reader's catch-up), and no queue retries a window for more than days.
+ * than 28 days (a weekly reader's catch-up), and no queue retries a window for more than a few days.
  */
 const WINDOW_TTL_DAYS = 62;
 
@@ -35,7 +35,11 @@ export const windowItemKey = (subscriberId: string, windowKey: string) => ({
  * per month as `s:<YYYY-MM>`). It is still read, so no story goes twice across the upgrade, and expires
  * with its TTL; nothing writes it any more.
  */
-export const legacyLedgerKey = (subscriberId: string) => ({ pk: partitionOf(subscriberId), sk: 'LEDGER' });
+const LEGACY_SORT_KEY = 'LEDGER';
+export const legacyLedgerKey = (subscriberId: string) => ({
+  pk: partitionOf(subscriberId),
+  sk: LEGACY_SORT_KEY,
+});
 const LEGACY_WINDOW_PREFIX = 'w:';
 const LEGACY_SENT_PREFIX = 's:';
 
@@ -202,7 +206,7 @@ export class DeliveryRepository implements DeliveryLedgerStore {
 }
 
 /** Reads a subscriber's ledger items (window items, and the single item of earlier releases) into one ledger. */
-export function parseLedger(items: readonly LedgerItem[]): DeliveryLedger {
+function parseLedger(items: readonly LedgerItem[]): DeliveryLedger {
   const windows = new Map<string, WindowRecord>();
   const sent = new Set<string>();
   const addSent = (value: unknown) => {
@@ -220,7 +224,7 @@ export function parseLedger(items: readonly LedgerItem[]): DeliveryLedger {
         ...(messageId === undefined ? {} : { messageId }),
       });
       addSent(item.sent);
-    } else if (sortKey === legacyLedgerKey('').sk) {
+    } else if (sortKey === LEGACY_SORT_KEY) {
       for (const [attribute, value] of Object.entries(item)) {
         if (attribute.startsWith(LEGACY_WINDOW_PREFIX)) {
           const windowKey = attribute.slice(LEGACY_WINDOW_PREFIX.length);
