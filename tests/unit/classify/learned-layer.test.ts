@@ -178,6 +178,36 @@ describe('training', () => {
     expect(bread.relevant).toBe(false);
   });
 
+  it('gives each training file its out-of-fold figures, and names the stories the verdict got wrong', () => {
+    // Worded like the toy's bakery stories, but labelled as encryption news: a labelling slip.
+    const mislabelled = JSON.stringify({
+      id: 'bakery',
+      title: 'Local bakery wins award for sourdough, year 200',
+      summary: 'The family business has baked bread in the village for decades.',
+      labels: ['encryption'],
+    });
+    const { model, mistakes } = trainModel(
+      toyPack,
+      'toy pack',
+      [
+        { name: 'toy.jsonl', text: toyItems() },
+        { name: 'suspect.jsonl', text: `${mislabelled}\n` },
+      ],
+      quickOptions,
+    );
+
+    expect(model.crossValidated.bySource.map(({ name, items }) => [name, items])).toEqual([
+      ['toy.jsonl', 210],
+      ['suspect.jsonl', 1],
+    ]);
+    expect(model.crossValidated.bySource[1]).toMatchObject({ recall: 0 });
+    expect(mistakes).toContainEqual({
+      source: 'suspect.jsonl',
+      item: expect.objectContaining({ id: 'bakery' }),
+      verdict: false,
+    });
+  });
+
   it('refuses labels that name no topic of the pack', () => {
     const text = JSON.stringify({ id: 'x', title: 't', summary: '', labels: ['crypto'] });
 
