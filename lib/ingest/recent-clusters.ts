@@ -5,9 +5,10 @@ import type { StoryStore, TopicIndexEntry } from '#lib/stories/story-store.ts';
 const CLUSTER_LOOKBACK_MS = 48 * 3_600_000;
 /**
  * Each refresh reads again this far before the previous one ended: a story's index entry carries the time
- * its poll started, and a poll running in another process may write it minutes after that.
+ * its poll started, and a poll running in another process writes it up to the poll's run time later (the
+ * poll consumer stops a batch after 30 seconds); two minutes also covers clocks that disagree a little.
  */
-const REREAD_OVERLAP_MS = 15 * 60_000;
+export const REREAD_OVERLAP_MS = 2 * 60_000;
 /** Entries past the lookback are dropped once the oldest is this much older, so the index is rebuilt rarely. */
 const EVICTION_SLACK_MS = 3_600_000;
 
