@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { type Classifier, createClassifier } from '#lib/classify/classifier.ts';
@@ -10,6 +12,7 @@ import {
 } from '#lib/classify/evaluate.ts';
 import { readJsonLines } from '#lib/classify/json-lines.ts';
 import { describeSchemaError, type LabelledItem, labelledItemSchema } from '#lib/classify/labelled-item.ts';
+import type { ModelFile } from '#lib/classify/model.ts';
 import { loadTopicPack } from '#lib/classify/topic-pack.ts';
 import { openInputFile } from '#lib/cli/input-file.ts';
 
@@ -70,11 +73,31 @@ export function assertScorable(
 const fixed = (value: number) => value.toFixed(2);
 const signed = (value: number) => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(2)}`;
 
+/** An evaluated file the model learned from: its name in the model, and its figures out of fold. */
+export interface TrainedOn {
+  source: string;
+  outOfFold: { precision: number; recall: number; f1: number } | undefined;
+}
+
 /** One evaluated file, named as the person typed it. */
 export interface NamedReport {
   name: string;
   report: EvaluationReport;
   skipped: readonly SkippedLine[];
+  trainedOn?: TrainedOn | undefined;
+}
+
+/** The training file of `model` whose text is exactly `text` (compared by SHA-256), if there is one. */
+export function trainedOnFile(model: ModelFile | undefined, text: string): TrainedOn | undefined {
+  if (!model) return undefined;
+  const digest = createHash('sha256').update(text).digest('hex');
+  const source = model.trainedWith.sources.find((entry) => entry.sha256 === digest);
+  if (!source) return undefined;
+  const outOfFold = model.crossValidated.bySource.find((entry) => entry.name === source.name);
+  return {
+    source: source.name,
+    outOfFold: outOfFold && { precision: outOfFold.precision, recall: outOfFold.recall, f1: outOfFold.f1 },
+  };
 }
 
 const labelWidth = 22;
@@ -150,10 +173,10 @@ export function formatComparison(files: readonly NamedReport[]): string {
     ...new Set(reports.flatMap((report) => report.languages.map((entry) => entry.language))),
   ];
   const lines = [
-    ...files.map(
-      (file) =>
-        `${file.name}: scored ${file.report.scored} items (${file.report.skippedUncertain} marked uncertain were left out).`,
-    ),
+    ...files.flatMap((file) => [
+      `${file.name}: scored ${file.report.scored} items (${file.report.skippedUncertain} marked uncertain were left out).`,
+      ...(file.trainedOn ? [trainedOnLine(file.trainedOn)] : []),
+    ]),
     '',
     `${''.padEnd(labelWidth)}${header}`,
     `${'topic'.padEnd(labelWidth)}${columns}${gapHeader}`,
@@ -200,6 +223,14 @@ export function formatComparison(files: readonly NamedReport[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Says that a file's figures are in-sample, and what the model scored on it out of fold. */
+function trainedOnLine({ source, outOfFold }: TrainedOn): string {
+  const unseen = outOfFold
+    ? `; out of fold, each story scored by a model that never saw it: relevant P ${fixed(outOfFold.precision)}, R ${fixed(outOfFold.recall)}, F1 ${fixed(outOfFold.f1)}`
+    : '';
+  return `  The model learned from this file (${source}), so its figures below are in-sample${unseen}.`;
+}
+
 /** One file's report as text (the single-file form of `formatComparison`). */
 export function formatEvaluation(report: EvaluationReport, skipped: readonly SkippedLine[] = []): string {
   return formatComparison([{ name: 'labelled set', report, skipped }]);
@@ -228,12 +259,18 @@ export function registerEvalCommand(program: Command): void {
       for (const name of fileNames) {
         const { report, skipped } = await runEval(await openInputFile(name), classifier);
         assertScorable(name, report, skipped);
-        files.push({ name, report, skipped });
+        const trainedOn = trainedOnFile(classifier.pack.model?.file, await readFile(name, 'utf8'));
+        files.push({ name, report, skipped, trainedOn });
       }
       process.stdout.write(
         options.json
           ? `${JSON.stringify(
-              files.map(({ name, report, skipped }) => ({ file: name, ...report, skipped })),
+              files.map(({ name, report, skipped, trainedOn }) => ({
+                file: name,
+                ...report,
+                skipped,
+                trainedOn,
+              })),
               null,
               2,
             )}\n`

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import {
   NothingToScoreError,
   registerEvalCommand,
   runEval,
+  trainedOnFile,
 } from '#lib/cli/commands/eval.ts';
 
 const classifier = createClassifier(loadTopicPack());
@@ -208,6 +210,22 @@ describe('eval command across files and languages', () => {
     expect(report.confusion).toContainEqual({ labelled: 'encryption', predicted: 'none', count: 1 });
     expect(formatComparison([{ name: 'unseen.jsonl', report, skipped }])).toContain(
       'labelled encryption, classified (no topic)',
+    );
+  });
+
+  it('says when the model learned from a file, so its figures are in-sample, with its out-of-fold figures', async () => {
+    const model = classifier.pack.model?.file;
+    const trainedText = readFileSync('tests/fixtures/labelled/stories.jsonl', 'utf8');
+    const trainedOn = trainedOnFile(model, trainedText);
+    const { report, skipped } = await runEval(Readable.from([trainedText]), classifier);
+
+    expect(trainedOn).toEqual({
+      source: 'tests/fixtures/labelled/stories.jsonl',
+      outOfFold: expect.objectContaining({ f1: expect.any(Number) }),
+    });
+    expect(trainedOnFile(model, readFileSync('tests/fixtures/labelled/blind.jsonl', 'utf8'))).toBeUndefined();
+    expect(formatComparison([{ name: 'stories.jsonl', report, skipped, trainedOn }])).toMatch(
+      /The model learned from this file \(tests\/fixtures\/labelled\/stories\.jsonl\), so its figures below are in-sample; out of fold, .*relevant P \d\.\d\d, R \d\.\d\d, F1 \d\.\d\d\./,
     );
   });
 
