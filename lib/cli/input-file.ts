@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
 /** An input file that cannot be opened; the message names it and the system's reason. */
@@ -21,4 +22,13 @@ export function openInputFile(file: string): Promise<Readable> {
     stream.once('open', () => resolve(stream));
     stream.once('error', (cause) => reject(new InputFileError(file, { cause })));
   });
+}
+
+/** Reads a whole (small) input file as text, failing with InputFileError like `openInputFile`. */
+export async function readInputFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new InputFileError(file, { cause });
+  }
 }

@@ -62,8 +62,6 @@ export class RecentClusters {
   }
 
   private addStored(entry: TopicIndexEntry): void {
-    // A story on two topics comes back from both windows; it is one candidate.
-    if (this.entries.has(entry.storyId)) return;
     this.put(entry.storyId, {
       clusterId: entry.clusterId,
       title: entry.title,
@@ -72,6 +70,8 @@ export class RecentClusters {
   }
 
   private put(storyId: string, entry: RecentEntry): void {
+    // A story on two topics comes back from both windows, and a story of this poll comes back once stored:
+    // it is one candidate.
     if (this.entries.has(storyId)) return;
     this.entries.set(storyId, entry);
     this.index.add(entry.clusterId, entry.title);

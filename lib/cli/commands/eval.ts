@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { type Classifier, createClassifier } from '#lib/classify/classifier.ts';
 import {
@@ -14,7 +13,7 @@ import { readJsonLines } from '#lib/classify/json-lines.ts';
 import { describeSchemaError, type LabelledItem, labelledItemSchema } from '#lib/classify/labelled-item.ts';
 import type { ModelFile } from '#lib/classify/model.ts';
 import { loadTopicPack } from '#lib/classify/topic-pack.ts';
-import { openInputFile } from '#lib/cli/input-file.ts';
+import { readInputFile } from '#lib/cli/input-file.ts';
 
 /** A labelled line that could not be read; it is left out of the scores. */
 export interface SkippedLine {
@@ -257,9 +256,11 @@ export function registerEvalCommand(program: Command): void {
       const classifier = createClassifier(loadTopicPack(options.topics));
       const files: NamedReport[] = [];
       for (const name of fileNames) {
-        const { report, skipped } = await runEval(await openInputFile(name), classifier);
+        // Read once: scored line by line, and hashed to tell whether the model learned from it.
+        const text = await readInputFile(name);
+        const { report, skipped } = await runEval(Readable.from([text]), classifier);
         assertScorable(name, report, skipped);
-        const trainedOn = trainedOnFile(classifier.pack.model?.file, await readFile(name, 'utf8'));
+        const trainedOn = trainedOnFile(classifier.pack.model?.file, text);
         files.push({ name, report, skipped, trainedOn });
       }
       process.stdout.write(
