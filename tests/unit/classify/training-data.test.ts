@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeWithShared, sharedPath } from '../../helpers/shared.ts';
 
 const labelledDir = fileURLToPath(new URL('../../fixtures/labelled/', import.meta.url));
@@ -31,29 +31,64 @@ const wordsOf = (item: Item): Set<string> =>
 /** Share of words two stories have in common (Jaccard); different stories on one event stay well below 0.5. */
 const NEAR_COPY = 0.5;
 
-describeWithShared('corpus/valid.jsonl', "the project's own labelled examples", () => {
-  it('are none of them a copy or close rewrite of a shared corpus item (dev or valid)', () => {
-    const shared = ['dev.jsonl', 'valid.jsonl'].flatMap((name) =>
-      readItems(sharedPath(`corpus/${name}`)).map((item) => ({ name, id: item.id, words: wordsOf(item) })),
-    );
-    const byWord = new Map<string, number[]>();
-    shared.forEach((entry, index) => {
-      for (const word of entry.words) byWord.set(word, [...(byWord.get(word) ?? []), index]);
-    });
-    const nearCopies: string[] = [];
-    for (const file of readdirSync(labelledDir).filter((name) => name.endsWith('.jsonl'))) {
-      for (const item of readItems(path.join(labelledDir, file))) {
-        const words = wordsOf(item);
-        const overlap = new Map<number, number>();
-        for (const word of words)
-          for (const index of byWord.get(word) ?? []) overlap.set(index, (overlap.get(index) ?? 0) + 1);
-        for (const [index, common] of overlap) {
-          const other = shared[index] as (typeof shared)[number];
-          if (common / (words.size + other.words.size - common) >= NEAR_COPY)
-            nearCopies.push(`${file} ${item.id} ≈ ${other.name} ${other.id}`);
-        }
+interface Reference {
+  name: string;
+  id: string;
+  title: string;
+  words: Set<string>;
+}
+
+/** Items of the project's training files that copy, or closely rewrite, one of `references`. */
+function nearCopiesOf(references: readonly Reference[], trainingFiles: readonly string[]): string[] {
+  const byWord = new Map<string, number[]>();
+  references.forEach((entry, index) => {
+    for (const word of entry.words) byWord.set(word, [...(byWord.get(word) ?? []), index]);
+  });
+  const found: string[] = [];
+  for (const file of trainingFiles) {
+    for (const item of readItems(path.join(labelledDir, file))) {
+      const words = wordsOf(item);
+      const overlap = new Map<number, number>();
+      for (const word of words)
+        for (const index of byWord.get(word) ?? []) overlap.set(index, (overlap.get(index) ?? 0) + 1);
+      for (const [index, common] of overlap) {
+        const other = references[index] as Reference;
+        const sameTitle = other.title === item.title.trim().toLowerCase();
+        if (sameTitle || common / (words.size + other.words.size - common) >= NEAR_COPY)
+          found.push(`${file} ${item.id} ≈ ${other.name} ${other.id}`);
       }
     }
-    expect(nearCopies).toEqual([]);
+  }
+  return found;
+}
+
+const referencesFrom = (name: string, file: string): Reference[] =>
+  readItems(file).map((item) => ({
+    name,
+    id: item.id,
+    title: item.title.trim().toLowerCase(),
+    words: wordsOf(item),
+  }));
+
+/** The project's measurement-only sets, which `npm run train` never reads. */
+const heldOut = ['blind.jsonl', 'multilingual-blind.jsonl'];
+const trainingFiles = readdirSync(labelledDir).filter(
+  (name) => name.endsWith('.jsonl') && !heldOut.includes(name),
+);
+
+describe("the project's own held-out sets", () => {
+  it('share no story with a training file, so their figures measure unseen news', () => {
+    const references = heldOut.flatMap((name) => referencesFrom(name, path.join(labelledDir, name)));
+    expect(nearCopiesOf(references, trainingFiles)).toEqual([]);
+  });
+});
+
+describeWithShared('corpus/valid.jsonl', "the project's own labelled examples", () => {
+  it('are none of them a copy or close rewrite of a shared corpus item (dev or valid)', () => {
+    const references = ['dev.jsonl', 'valid.jsonl'].flatMap((name) =>
+      referencesFrom(name, sharedPath(`corpus/${name}`)),
+    );
+    const allFiles = readdirSync(labelledDir).filter((name) => name.endsWith('.jsonl'));
+    expect(nearCopiesOf(references, allFiles)).toEqual([]);
   });
 });
