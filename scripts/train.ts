@@ -85,7 +85,7 @@ const outPath = values.out ? path.resolve(values.out) : defaultModelPath;
 const lines = [
   `Trained on ${result.itemCount} labelled stories from ${sources.map((source) => source.name).join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
   '',
-  `${'output'.padEnd(22)}${['lambda', 'threshold', 'precision', 'recall', 'F1'].map((cell) => cell.padStart(11)).join('')}   (cross-validated)`,
+  `${'output'.padEnd(22)}${['lambda', 'threshold', 'precision', 'recall', 'F1'].map((cell) => cell.padStart(11)).join('')}   (cross-validated, whole feed days, relevant share ${Math.round(result.model.trainedWith.referenceRelevantShare * 100)} %)`,
   ...result.model.outputs.map((output) => {
     const { lambda, threshold } = output.crossValidation;
     const cells = [
@@ -99,7 +99,7 @@ const lines = [
   }),
   `${'whole verdict'.padEnd(22)}${['', '', result.model.crossValidated.precision.toFixed(2), result.model.crossValidated.recall.toFixed(2), result.model.crossValidated.f1.toFixed(2)].map((cell) => cell.padStart(11)).join('')}`,
   '',
-  `${'Whole verdict by training file'.padEnd(60)}${['stories', 'P', 'R', 'F1'].map((cell) => cell.padStart(8)).join('')}`,
+  `${'Whole verdict by training file (its own mix of stories)'.padEnd(60)}${['stories', 'P', 'R', 'F1'].map((cell) => cell.padStart(8)).join('')}`,
   ...result.model.crossValidated.bySource.map(
     (source) =>
       `  ${source.name.padEnd(58)}${[String(source.items), ...[source.precision, source.recall, source.f1].map((figure) => figure.toFixed(2))].map((cell) => cell.padStart(8)).join('')}`,

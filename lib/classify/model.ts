@@ -8,7 +8,7 @@ import { featureHash } from './features.ts';
 export const defaultModelPath = fileURLToPath(new URL('../../config/classifier-model.json', import.meta.url));
 export const modelFileName = 'classifier-model.json';
 export const modelFormat = 'cipherwatch-classifier-model';
-export const modelVersion = 2;
+export const modelVersion = 3;
 
 /** The output that says "relevant or not"; every other output is a topic id. */
 export const relevantOutput = 'relevant';
@@ -38,6 +38,8 @@ const modelSchema = z.object({
     folds: z.number(),
     precisionTarget: z.number(),
     alertPrecisionTarget: z.number(),
+    /** The share of relevant stories at which the thresholds' precision was measured. */
+    referenceRelevantShare: z.number().gt(0).lt(1),
     packSha256: z.string(),
     sources: z.array(z.object({ name: z.string(), items: z.number(), sha256: z.string() })),
     /** Training stories per language (feed language, else guessed; "unknown" when neither tells). */
@@ -46,7 +48,10 @@ const modelSchema = z.object({
     relevantByLanguage: z.record(z.string(), z.number()),
   }),
   outputs: z.array(outputSchema).min(1),
-  /** Out-of-fold figures of the whole verdict ("relevant or not") with the thresholds above, on whole feed days. */
+  /**
+   * Out-of-fold figures of the whole verdict ("relevant or not") with the thresholds above, on whole feed
+   * days, at the reference share of relevant stories.
+   */
   crossValidated: figures.extend({
     /**
      * The same for each training file, all its stories: how the model fares, unseen, on stories like that

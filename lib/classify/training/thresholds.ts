@@ -27,19 +27,25 @@ export function averagePrecision(scores: ArrayLike<number>, labels: ArrayLike<nu
   return sum / positives;
 }
 
+/**
+ * Figures of "score at or above `threshold` says yes". With `weights`, each story counts by its weight: how
+ * precision is measured at another share of relevant stories than the sample's.
+ */
 export function figuresAt(
   threshold: number,
   scores: ArrayLike<number>,
   labels: ArrayLike<number>,
+  weights?: ArrayLike<number>,
 ): ThresholdFigures {
   let truePositives = 0;
   let falsePositives = 0;
   let falseNegatives = 0;
   for (let index = 0; index < scores.length; index++) {
     const yes = (scores[index] as number) >= threshold;
-    if (yes && labels[index]) truePositives++;
-    else if (yes) falsePositives++;
-    else if (labels[index]) falseNegatives++;
+    const weight = weights ? (weights[index] as number) : 1;
+    if (yes && labels[index]) truePositives += weight;
+    else if (yes) falsePositives += weight;
+    else if (labels[index]) falseNegatives += weight;
   }
   const precision =
     truePositives + falsePositives === 0 ? 1 : truePositives / (truePositives + falsePositives);
@@ -57,6 +63,7 @@ export function choosePrecisionFirstThreshold(
   scores: ArrayLike<number>,
   labels: ArrayLike<number>,
   precisionTarget: number,
+  weights?: ArrayLike<number>,
 ): ThresholdFigures & { rule: string } {
   const distinct = [...new Set(Array.from(scores))].sort((a, b) => b - a);
   let best: ThresholdFigures | undefined;
@@ -65,7 +72,7 @@ export function choosePrecisionFirstThreshold(
   distinct.forEach((candidate, index) => {
     const lower = distinct[index + 1] ?? 0;
     const threshold = (candidate + lower) / 2;
-    const figures = figuresAt(threshold, scores, labels);
+    const figures = figuresAt(threshold, scores, labels, weights);
     if (figures.precision >= precisionTarget && figures.recall > 0 && (!best || figures.recall > best.recall))
       best = figures;
     const { precision, recall } = figures;
@@ -81,7 +88,7 @@ export function choosePrecisionFirstThreshold(
       threshold: round4(best.threshold),
       rule: `best recall at precision >= ${precisionTarget}`,
     };
-  const fallback = bestByF05 ?? figuresAt(0.5, scores, labels);
+  const fallback = bestByF05 ?? figuresAt(0.5, scores, labels, weights);
   return {
     ...fallback,
     threshold: round4(fallback.threshold),
