@@ -28,11 +28,54 @@ function isWordChar(text: string, index: number): boolean {
   return letterOrDigit.test(text[index] as string);
 }
 
+const isAsciiLetter = (code: number) => (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+
+/**
+ * Joins the letters of a dotted abbreviation into one word: "F.B.I." reads as "fbi", "U.K." as "uk", as
+ * most outlets write them, so the pack's phrases and the model's words need no second spelling. Only
+ * single letters each followed directly by a dot join; initials ("J. K. Rowling") keep their spaces.
+ */
+function joinDottedLetters(text: string, tokens: Token[]): Token[] {
+  const joined: Token[] = [];
+  for (let index = 0; index < tokens.length; index++) {
+    const first = tokens[index] as Token;
+    let last = index;
+    const dottedLetter = (at: number) => {
+      const token = tokens[at] as Token;
+      return (
+        token.end - token.start === 1 &&
+        isAsciiLetter(text.charCodeAt(token.start)) &&
+        text[token.end] === '.'
+      );
+    };
+    if (dottedLetter(index)) {
+      while (
+        last + 1 < tokens.length &&
+        (tokens[last + 1] as Token).start === (tokens[last] as Token).end + 1
+      ) {
+        const next = tokens[last + 1] as Token;
+        if (next.end - next.start !== 1 || !isAsciiLetter(text.charCodeAt(next.start))) break;
+        last++;
+      }
+    }
+    if (last === index) {
+      joined.push(first);
+      continue;
+    }
+    let folded = '';
+    for (let at = index; at <= last; at++) folded += (tokens[at] as Token).folded;
+    joined.push({ folded, start: first.start, end: (tokens[last] as Token).end });
+    index = last;
+  }
+  return joined;
+}
+
 /** Splits text into words (letters and digits), keeping their positions for evidence. */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let start = -1;
   let ascii = true;
+  let dotted = false;
   for (let index = 0; index <= text.length; index++) {
     const code = index < text.length ? text.charCodeAt(index) : 0;
     const inWord =
@@ -49,8 +92,9 @@ export function tokenize(text: string): Token[] {
       // An ASCII word only needs lowercasing; the accent fold is for words holding other characters.
       const word = text.slice(start, index);
       tokens.push({ folded: ascii ? word.toLowerCase() : foldWord(word), start, end: index });
+      if (index - start === 1 && code === 46) dotted = true;
       start = -1;
     }
   }
-  return tokens;
+  return dotted ? joinDottedLetters(text, tokens) : tokens;
 }
