@@ -40,15 +40,9 @@ function joinDottedLetters(text: string, tokens: Token[]): Token[] {
   for (let index = 0; index < tokens.length; index++) {
     const first = tokens[index] as Token;
     let last = index;
-    const dottedLetter = (at: number) => {
-      const token = tokens[at] as Token;
-      return (
-        token.end - token.start === 1 &&
-        isAsciiLetter(text.charCodeAt(token.start)) &&
-        text[token.end] === '.'
-      );
-    };
-    if (dottedLetter(index)) {
+    const dottedLetter =
+      first.end - first.start === 1 && isAsciiLetter(text.charCodeAt(first.start)) && text[first.end] === '.';
+    if (dottedLetter) {
       while (
         last + 1 < tokens.length &&
         (tokens[last + 1] as Token).start === (tokens[last] as Token).end + 1

@@ -28,6 +28,22 @@ export function averagePrecision(scores: ArrayLike<number>, labels: ArrayLike<nu
 }
 
 /**
+ * Weights that make relevant stories (label 1) `share` of the whole, so precision is measured as if
+ * stories came in that proportion whatever the sample's own; undefined when the sample holds only one kind.
+ */
+export function weighToShare(labels: ArrayLike<number>, share: number): Float64Array | undefined {
+  let relevant = 0;
+  for (let index = 0; index < labels.length; index++) relevant += labels[index] ? 1 : 0;
+  const sampleShare = relevant / labels.length;
+  if (!(sampleShare > 0 && sampleShare < 1)) return undefined;
+  const relevantWeight = share / sampleShare;
+  const otherWeight = (1 - share) / (1 - sampleShare);
+  return Float64Array.from({ length: labels.length }, (_, index) =>
+    labels[index] ? relevantWeight : otherWeight,
+  );
+}
+
+/**
  * Figures of "score at or above `threshold` says yes". With `weights`, each story counts by its weight: how
  * precision is measured at another share of relevant stories than the sample's.
  */

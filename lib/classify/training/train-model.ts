@@ -11,6 +11,7 @@ import {
   choosePrecisionFirstThreshold,
   figuresAt,
   type ThresholdFigures,
+  weighToShare,
 } from './thresholds.ts';
 
 type ThresholdChoice = ThresholdFigures & { rule: string };
@@ -283,14 +284,11 @@ export function trainModel(
   // share, and precision is measured at that share.
   const allIndices = Array.from(items.keys());
   const feedDayIndices = allIndices.filter((index) => items[index]?.source !== undefined);
-  const weightsFor = (indices: readonly number[]) => {
-    const relevantCount = indices.filter((index) => relevantLabels[index]).length;
-    const share = relevantCount / indices.length;
-    if (share === 0 || share === 1) return undefined;
-    const relevantWeight = options.referenceRelevantShare / share;
-    const otherWeight = (1 - options.referenceRelevantShare) / (1 - share);
-    return Float64Array.from(indices, (index) => (relevantLabels[index] ? relevantWeight : otherWeight));
-  };
+  const weightsFor = (indices: readonly number[]) =>
+    weighToShare(
+      Uint8Array.from(indices, (index) => relevantLabels[index] as number),
+      options.referenceRelevantShare,
+    );
   const feedDayWeights = weightsFor(feedDayIndices);
   const allWeights = weightsFor(allIndices);
   const onFeedDays = (scores: ArrayLike<number>, labels: ArrayLike<number>) => {

@@ -154,6 +154,7 @@ describe('training', () => {
       expect(output.crossValidation.threshold.precision).toBeGreaterThan(0);
     }
     expect(model.trainedWith.sources).toEqual([expect.objectContaining({ name: 'toy.jsonl', items: 210 })]);
+    expect(model.trainedWith.referenceRelevantShare).toBe(quickOptions.referenceRelevantShare);
   });
 
   it('learns words that separate the topics, and the classifier uses them with their evidence', () => {
