@@ -49,72 +49,64 @@ export function toPackScale(
   model: { threshold: number; alertThreshold: number },
   pack: { threshold: number; alertThreshold: number },
 ): number {
-  const points: [number, number][] = [
-    [0, 0],
-    [model.threshold, pack.threshold],
-    [Math.max(model.alertThreshold, model.threshold), pack.alertThreshold],
-    [1, 1],
-  ];
-  for (let index = 1; index < points.length; index++) {
-    const [fromP, fromS] = points[index - 1] as [number, number];
-    const [toP, toS] = points[index] as [number, number];
-    if (probability <= toP && toP > fromP)
-      return fromS + ((toS - fromS) * (probability - fromP)) / (toP - fromP);
-  }
+  // Three straight pieces through (0, 0), (threshold), (alert threshold) and (1, 1); written out, as
+  // scoring calls this for every topic of every story.
+  const threshold = model.threshold;
+  const alert = Math.max(model.alertThreshold, threshold);
+  if (probability <= threshold && threshold > 0) return (pack.threshold * probability) / threshold;
+  if (probability <= alert && alert > threshold)
+    return (
+      pack.threshold +
+      ((pack.alertThreshold - pack.threshold) * (probability - threshold)) / (alert - threshold)
+    );
+  if (probability <= 1 && alert < 1)
+    return pack.alertThreshold + ((1 - pack.alertThreshold) * (probability - alert)) / (1 - alert);
   return 1;
 }
 
-/** Adds up the weights of the features found; one instance is reused, so scoring allocates little. */
-class WeightSums implements RowSink {
-  sums: Float64Array;
-  count = 0;
+/**
+ * The model rows one story's words reached, with the words each came from, in the order the walk found
+ * them. Scoring adds their weights up; explaining reads the same record for one topic's column, so a
+ * story's words are walked once however many topics it names. One instance is reused across stories.
+ */
+class WalkRecord implements RowSink {
+  rows = new Int32Array(256);
+  /** The words of each row as one number: whether in the title, first and last token (see `spanKey`). */
+  spans = new Int32Array(256);
+  length = 0;
+  /** How many text features the story has, known to the model or not (its 1/sqrt(n) scale). */
+  featureCount = 0;
+  /** The scan this record belongs to; explaining any other scan walks it afresh. */
+  scan: RuleScan | undefined;
 
-  constructor(
-    private readonly model: LinearModel,
-    width: number,
-  ) {
-    this.sums = new Float64Array(width);
+  reset(scan: RuleScan): void {
+    this.length = 0;
+    this.featureCount = 0;
+    this.scan = scan;
   }
 
-  reset(): void {
-    this.sums.fill(0);
-    this.count = 0;
-  }
-
-  row(row: number): void {
-    const width = this.sums.length;
-    const offset = row * width;
-    for (let output = 0; output < width; output++)
-      this.sums[output] = (this.sums[output] as number) + (this.model.weights[offset + output] as number);
+  row(row: number, inTitle: boolean, first: number, last: number): void {
+    if (this.length === this.rows.length) {
+      const rows = new Int32Array(this.length * 2);
+      rows.set(this.rows);
+      this.rows = rows;
+      const spans = new Int32Array(this.length * 2);
+      spans.set(this.spans);
+      this.spans = spans;
+    }
+    this.rows[this.length] = row;
+    this.spans[this.length] = spanKey(inTitle, first, last);
+    this.length++;
   }
 }
 
-interface Contribution {
-  inTitle: boolean;
-  first: number;
-  last: number;
+interface Contribution extends EvidenceSpan {
   value: number;
 }
 
-/** Records, for one output, what each span of words added to the margin. */
-class ContributionLog implements RowSink {
-  readonly spans = new Map<number, Contribution>();
-  count = 0;
-
-  constructor(
-    private readonly model: LinearModel,
-    private readonly column: number,
-  ) {}
-
-  row(row: number, inTitle: boolean, first: number, last: number): void {
-    const weight = this.model.weights[row * this.model.outputIds.length + this.column] as number;
-    // Spans are short and stories have far fewer than 2^14 words: one number identifies a span.
-    const key = (inTitle ? 1 : 0) + first * 2 + last * 32_768;
-    const entry = this.spans.get(key);
-    if (entry) entry.value += weight;
-    else this.spans.set(key, { inTitle, first, last, value: weight });
-  }
-}
+// Spans are short and stories have far fewer than 2^14 words: one number identifies a span.
+const spanKey = (inTitle: boolean, first: number, last: number) =>
+  (inTitle ? 1 : 0) + first * 2 + last * 32_768;
 
 /** Joins a trained model to a topic pack: which column is which topic, which rows are the rule features. */
 export function createLearnedLayer(pack: TopicPack, model: LinearModel): LearnedLayer {
@@ -128,12 +120,17 @@ export function createLearnedLayer(pack: TopicPack, model: LinearModel): Learned
     vetoed: rowOf(ruleFeatureNames.vetoed(topic.id)),
     context: rowOf(ruleFeatureNames.context(topic.id)),
   }));
-  const sums = new WeightSums(model, width);
+  const record = new WalkRecord();
   const wordRows = new WordRows(model.rows);
-  /** Walks title and summary into `sink`; returns the story's feature count. */
-  const walk = (found: RuleScan, sink: RowSink): number =>
-    wordRows.walk(found.titleTokens, true, found.titleTokens.length, sink) +
-    wordRows.walk(found.summaryTokens, false, leadTokenCount(found.summary, found.summaryTokens), sink);
+  /** Walks title and summary into the record, unless it already holds this scan. */
+  const walk = (found: RuleScan): WalkRecord => {
+    if (record.scan === found) return record;
+    record.reset(found);
+    record.featureCount =
+      wordRows.walk(found.titleTokens, true, found.titleTokens.length, record) +
+      wordRows.walk(found.summaryTokens, false, leadTokenCount(found.summary, found.summaryTokens), record);
+    return record;
+  };
   const trainedLanguages = model.file.trainedWith.relevantByLanguage;
   const speaks = (language: string | undefined) =>
     language === undefined || (trainedLanguages[language] ?? 0) >= minRelevantStoriesPerLanguage;
@@ -147,26 +144,36 @@ export function createLearnedLayer(pack: TopicPack, model: LinearModel): Learned
 
   function score(found: RuleScan): LearnedScores {
     if (!speaks(found.language)) return { topicScores: found.scores, probabilities: noProbabilities };
-    sums.reset();
-    sums.count = walk(found, sums);
-    // Each text feature weighs 1/sqrt(n), so a long summary does not outvote a short one by its length.
-    const scale = sums.count > 0 ? 1 / Math.sqrt(sums.count) : 0;
+    const walked = walk(found);
     const margins = new Float64Array(width);
+    for (let at = 0; at < walked.length; at++) {
+      const offset = (walked.rows[at] as number) * width;
+      for (let output = 0; output < width; output++)
+        margins[output] = (margins[output] as number) + (model.weights[offset + output] as number);
+    }
+    // Each text feature weighs 1/sqrt(n), so a long summary does not outvote a short one by its length.
+    const scale = walked.featureCount > 0 ? 1 / Math.sqrt(walked.featureCount) : 0;
     for (let output = 0; output < width; output++)
-      margins[output] = (model.biases[output] as number) + (sums.sums[output] as number) * scale;
+      margins[output] = (model.biases[output] as number) + (margins[output] as number) * scale;
     ruleRows.forEach((rows, topicIndex) => {
       addRow(margins, rows.score, found.scores[topicIndex] as number);
       addRow(margins, rows.inTitle, found.titleHits[topicIndex] ? 1 : 0);
       addRow(margins, rows.vetoed, found.vetoed[topicIndex] ? 1 : 0);
       addRow(margins, rows.context, found.states[topicIndex]?.hasContext ? 1 : 0);
     });
-    const probabilities = margins.map(sigmoid);
+    const probabilities = new Float64Array(width);
+    for (let output = 0; output < width; output++) probabilities[output] = sigmoid(margins[output] as number);
     const relevantProbability = relevantColumn >= 0 ? (probabilities[relevantColumn] as number) : 1;
     const relevantThreshold = relevantColumn >= 0 ? (model.thresholds[relevantColumn] as number) : 0;
-    const topicScores = pack.topics.map((topic, topicIndex) => {
+    const topicScores: number[] = [];
+    for (let topicIndex = 0; topicIndex < pack.topics.length; topicIndex++) {
+      const topic = pack.topics[topicIndex] as TopicPack['topics'][number];
       const column = topicColumns[topicIndex] as number;
       // A topic the model was not trained on keeps its rule score.
-      if (column < 0) return found.scores[topicIndex] as number;
+      if (column < 0) {
+        topicScores.push(found.scores[topicIndex] as number);
+        continue;
+      }
       const probability = probabilities[column] as number;
       const threshold = model.thresholds[column] as number;
       const alertThreshold = model.alertThresholds[column] as number;
@@ -174,21 +181,30 @@ export function createLearnedLayer(pack: TopicPack, model: LinearModel): Learned
       const yes = probability >= threshold && relevantProbability >= relevantThreshold;
       const scaled = toPackScale(probability, { threshold, alertThreshold }, topic);
       const rounded = Math.floor(scaled * 1000) / 1000;
-      return yes ? Math.max(rounded, topic.threshold) : Math.min(rounded, topic.threshold - 0.001);
-    });
+      topicScores.push(yes ? Math.max(rounded, topic.threshold) : Math.min(rounded, topic.threshold - 0.001));
+    }
     return { topicScores, probabilities };
   }
 
   function explain(found: RuleScan, topicIndex: number, shown: readonly EvidenceSpan[]): Evidence[] {
     const column = topicColumns[topicIndex] as number;
     if (column < 0 || !speaks(found.language)) return [];
-    const log = new ContributionLog(model, column);
-    log.count = walk(found, log);
-    const scale = log.count > 0 ? 1 / Math.sqrt(log.count) : 0;
-    const ranked = [...log.spans.values()]
-      .map((entry) => ({ ...entry, value: entry.value * scale }))
-      .filter((entry) => entry.value >= minContribution)
-      .sort((a, b) => b.value - a.value || Number(b.inTitle) - Number(a.inTitle) || a.first - b.first);
+    const walked = walk(found);
+    // What each span of words added to this topic's margin. The walk reports a span's rows one after
+    // another (a word's own rows, then its lead row; a bigram's single row), so a run of equal spans sums
+    // one span's contribution.
+    const scale = walked.featureCount > 0 ? 1 / Math.sqrt(walked.featureCount) : 0;
+    const ranked: Contribution[] = [];
+    for (let at = 0; at < walked.length; ) {
+      const key = walked.spans[at] as number;
+      let sum = 0;
+      for (; at < walked.length && walked.spans[at] === key; at++)
+        sum += model.weights[(walked.rows[at] as number) * width + column] as number;
+      const value = sum * scale;
+      if (value >= minContribution)
+        ranked.push({ inTitle: (key & 1) === 1, first: (key >>> 1) & 16_383, last: key >>> 15, value });
+    }
+    ranked.sort((a, b) => b.value - a.value || Number(b.inTitle) - Number(a.inTitle) || a.first - b.first);
     const overlaps = (a: EvidenceSpan, b: EvidenceSpan) =>
       a.inTitle === b.inTitle && a.first <= b.last && b.first <= a.last;
     const taken: EvidenceSpan[] = [...shown];
