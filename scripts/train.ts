@@ -1,9 +1,8 @@
 // `npm run train [-- FILE...] [--out FILE] [--check] [--mistakes NAME]`: trains the classifier's learned layer into
 // config/classifier-model.json from the shared dev corpus (when present), the project's own labelled
 // examples and any feedback exports given as FILE (JSON Lines: id, title, summary, labels, why).
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultModelPath } from '#lib/classify/model.ts';
 import { defaultTopicPackPath, parseTopicPack } from '#lib/classify/topic-pack.ts';
@@ -12,28 +11,7 @@ import {
   type TrainingSource,
   trainModel,
 } from '#lib/classify/training/train-model.ts';
-
-const repoRoot = fileURLToPath(new URL('../', import.meta.url));
-const sharedDev = path.resolve(repoRoot, '../shared/corpus/dev.jsonl');
-const labelledDir = path.join(repoRoot, 'tests/fixtures/labelled');
-/** Kept for measurement only: training on them would make their figures meaningless. */
-const heldOut = ['valid.jsonl', 'blind.jsonl', 'multilingual-blind.jsonl'];
-
-/** The project's own training examples: every labelled fixture except the held-out blind sets. */
-function ownExampleFiles(): string[] {
-  return readdirSync(labelledDir)
-    .filter((name) => name.endsWith('.jsonl') && !heldOut.includes(name))
-    .sort()
-    .map((name) => path.join(labelledDir, name));
-}
-
-/** A name for the model file that never records a machine path. */
-function sourceName(file: string): string {
-  const relative = path.relative(repoRoot, file);
-  if (!relative.startsWith('..') || relative.startsWith(`..${path.sep}shared${path.sep}`))
-    return relative.split(path.sep).join('/');
-  return path.basename(file);
-}
+import { heldOut, sharedDev, sourceName, trainingFiles } from './training-files.ts';
 
 function fail(message: string): never {
   process.stderr.write(`train: ${message}\n`);
@@ -57,11 +35,7 @@ for (const file of positionals) {
   if (!existsSync(file)) fail(`${file}: no such file`);
 }
 
-const files = [
-  ...(existsSync(sharedDev) ? [sharedDev] : []),
-  ...ownExampleFiles(),
-  ...positionals.map((file) => path.resolve(file)),
-];
+const files = trainingFiles(positionals);
 if (!existsSync(sharedDev))
   process.stdout.write(
     `Note: ${path.relative(process.cwd(), sharedDev)} is absent, so the model learns from the project's own labelled examples only; it will be weaker than the committed one.\n`,
