@@ -65,6 +65,16 @@ export function toPackScale(
 }
 
 /**
+ * Whether the rules saw the state angle the labelling guide asks for: one of the topic's context cues (a
+ * government, a regulator, a court, a law) and none of its negative cues (a product review, ransomware,
+ * tabloid hacking). Without it a topic says yes only at its alert level: words alone make a phone review
+ * read like encryption policy. The trainer chooses the thresholds with the same rule.
+ */
+export function hasStateAngle(found: RuleScan, topicIndex: number): boolean {
+  return found.states[topicIndex]?.hasContext === true && found.vetoed[topicIndex] !== true;
+}
+
+/**
  * The model rows one story's words reached, with the words each came from, in the order the walk found
  * them. Scoring adds their weights up; explaining reads the same record for one topic's column, so a
  * story's words are walked once however many topics it names. One instance is reused across stories.
@@ -178,7 +188,10 @@ export function createLearnedLayer(pack: TopicPack, model: LinearModel): Learned
       const threshold = model.thresholds[column] as number;
       const alertThreshold = model.alertThresholds[column] as number;
       // The topic's own probability decides its score; "relevant" only gates it.
-      const yes = probability >= threshold && relevantProbability >= relevantThreshold;
+      const yes =
+        probability >= threshold &&
+        relevantProbability >= relevantThreshold &&
+        (hasStateAngle(found, topicIndex) || probability >= alertThreshold);
       const scaled = toPackScale(probability, { threshold, alertThreshold }, topic);
       const rounded = Math.floor(scaled * 1000) / 1000;
       topicScores.push(yes ? Math.max(rounded, topic.threshold) : Math.min(rounded, topic.threshold - 0.001));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createClassifier } from '../classifier.ts';
 import { featureHash, leadTokenCount, textFeatureNames } from '../features.ts';
 import { describeSchemaError, type LabelledItem, labelledItemSchema } from '../labelled-item.ts';
-import { ruleFeatures } from '../learned-layer.ts';
+import { hasStateAngle, ruleFeatures } from '../learned-layer.ts';
 import { type ModelFile, modelFormat, modelVersion, relevantOutput } from '../model.ts';
 import type { TopicPack } from '../topic-pack.ts';
 import { predict, type SparseVector, seededRandom, shuffle, trainLogistic } from './logistic.ts';
@@ -49,7 +49,7 @@ export const defaultTrainingOptions: TrainingOptions = {
   seed: 20_261_130,
   folds: 5,
   epochs: 40,
-  minDocumentFrequency: 6,
+  minDocumentFrequency: 8,
   // Stronger penalties than 1e-3 were never chosen (out-of-fold average precision falls steadily with the
   // penalty), and weaker ones than 1e-5 scored the same; each grid point costs a cross-validation.
   lambdas: [1e-5, 3e-5, 1e-4, 3e-4, 1e-3],
@@ -109,7 +109,8 @@ function namedFeatures(
   const features = new Map<string, number>();
   for (const name of names) features.set(name, (features.get(name) ?? 0) + value);
   for (const [name, ruleValue] of ruleFeatures(pack, found)) features.set(name, ruleValue);
-  return { features, language: found.language };
+  const stateAngle = pack.topics.map((_, index) => hasStateAngle(found, index));
+  return { features, language: found.language, stateAngle };
 }
 
 /**
@@ -316,6 +317,14 @@ export function trainModel(
       next.averagePrecision >= best.averagePrecision ? next : best,
     );
     chosen.predictions = averagedOverSplits(chosen.predictions, labels, chosen.lambda, outputIndex);
+    // The alert level: the best recall at the stricter alert precision, never below the threshold.
+    const alertChoice = chooseOnFeedDays(chosen.predictions, labels, options.alertPrecisionTarget);
+    // Thresholds are chosen on what the layer will say: below the alert level, only with a state angle.
+    const topicIndex = outputIndex - 1;
+    if (topicIndex >= 0)
+      chosen.predictions = chosen.predictions.map((score, index) =>
+        named[index]?.stateAngle[topicIndex] || score >= alertChoice.threshold ? score : 0,
+      );
     const threshold = chooseOnFeedDays(chosen.predictions, labels, options.precisionTarget);
     const final = trainLogistic(vectors, labels, vocabulary.length, {
       lambda: chosen.lambda,
@@ -324,8 +333,6 @@ export function trainModel(
       dropout,
     });
     const lambdas = tried.map(({ lambda, averagePrecision }) => ({ lambda, averagePrecision }));
-    // The alert level: the best recall at the stricter alert precision, never below the threshold.
-    const alertChoice = chooseOnFeedDays(chosen.predictions, labels, options.alertPrecisionTarget);
     const alert: ThresholdChoice =
       alertChoice.threshold >= threshold.threshold
         ? alertChoice

@@ -118,7 +118,7 @@ describe('classifier evidence', () => {
   });
 
   it('keeps at most three rule phrases and two learned words per topic, and trims long sentences', () => {
-    const longSentence = `${'The debate ran on and on. '.repeat(2)}${'Words '.repeat(60)}end-to-end encryption, lawful access, client-side scanning, chat control and exceptional access were all raised by the minister ${'again '.repeat(40)}.`;
+    const longSentence = `${'The debate ran on and on. '.repeat(2)}${'Words '.repeat(40)}end-to-end encryption, lawful access, client-side scanning, chat control and exceptional access were all raised by the minister ${'again '.repeat(10)}.`;
 
     const result = projectClassifier.classify({ title: 'Encryption row', summary: longSentence });
 

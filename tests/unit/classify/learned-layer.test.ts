@@ -12,7 +12,7 @@ import {
   textFeatureNames,
 } from '#lib/classify/features.ts';
 import { guessLanguage } from '#lib/classify/language.ts';
-import { toPackScale } from '#lib/classify/learned-layer.ts';
+import { hasStateAngle, toPackScale } from '#lib/classify/learned-layer.ts';
 import { compileModel, defaultModelPath, ModelFileError } from '#lib/classify/model.ts';
 import { tokenize } from '#lib/classify/tokens.ts';
 import { defaultTopicPackPath, loadTopicPack, parseTopicPack } from '#lib/classify/topic-pack.ts';
@@ -228,6 +228,24 @@ describe('combined verdict', () => {
     expect(toPackScale(0.6, model, pack)).toBeCloseTo(0.8, 10);
     expect(toPackScale(0.4, model, pack)).toBeCloseTo(0.65, 10);
     expect(toPackScale(1, model, pack)).toBe(1);
+  });
+
+  it('lets a topic say yes below its alert level only with a state angle: a context cue and no negative cue', () => {
+    const classifier = createClassifier(loadTopicPack());
+    const encryption = classifier.pack.topics.findIndex((topic) => topic.id === 'encryption');
+    const review = {
+      title: "Hands-on: the new phone's encryption chip",
+      summary: 'Battery life is the weak point.',
+    };
+    const demand = {
+      title: 'Minister demands access to encrypted phones',
+      summary: 'The government wants police to be able to read messages.',
+    };
+
+    expect(hasStateAngle(classifier.scanRules(review), encryption)).toBe(false);
+    expect(hasStateAngle(classifier.scanRules(demand), encryption)).toBe(true);
+    expect(classifier.classify(review).topics.map((topic) => topic.id)).not.toContain('encryption');
+    expect(classifier.classify(demand).topics.map((topic) => topic.id)).toContain('encryption');
   });
 
   it('rejects a model file that is not one, naming the file', () => {
