@@ -8,7 +8,9 @@ import { featureHash } from './features.ts';
 export const defaultModelPath = fileURLToPath(new URL('../../config/classifier-model.json', import.meta.url));
 export const modelFileName = 'classifier-model.json';
 export const modelFormat = 'cipherwatch-classifier-model';
-export const modelVersion = 3;
+// 4: thresholds are chosen with the state-angle rule the layer applies (`hasStateAngle`); a model of an
+// earlier version was tuned without it and must be retrained.
+export const modelVersion = 4;
 
 /** The output that says "relevant or not"; every other output is a topic id. */
 export const relevantOutput = 'relevant';
