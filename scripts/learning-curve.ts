@@ -9,10 +9,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClassifier } from '#lib/classify/classifier.ts';
 import { evaluate } from '#lib/classify/evaluate.ts';
-import { type LabelledItem, labelledItemSchema } from '#lib/classify/labelled-item.ts';
 import { compileModel } from '#lib/classify/model.ts';
 import { defaultTopicPackPath, parseTopicPack } from '#lib/classify/topic-pack.ts';
-import { defaultTrainingOptions, trainModel } from '#lib/classify/training/train-model.ts';
+import {
+  defaultTrainingOptions,
+  feedDayKey,
+  parseTrainingItems,
+  trainModel,
+} from '#lib/classify/training/train-model.ts';
 import { sourceName, trainingFiles } from './training-files.ts';
 
 function fail(message: string): never {
@@ -30,40 +34,32 @@ const fractions = values.fractions.split(',').map(Number);
 if (fractions.some((fraction) => !(fraction > 0 && fraction <= 1)))
   fail(`--fractions takes shares between 0 and 1, such as 0.25,0.5,1 (got "${values.fractions}")`);
 
-function readItems(file: string): LabelledItem[] {
-  if (!existsSync(file)) fail(`${file}: no such file`);
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .flatMap((line, index) => {
-      if (line.trim() === '') return [];
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch {
-        fail(`${file}, line ${index + 1}: not valid JSON`);
-      }
-      const parsed = labelledItemSchema.safeParse(value);
-      if (!parsed.success) fail(`${file}, line ${index + 1}: not a labelled story`);
-      return [parsed.data];
-    });
-}
-
-const checks = positionals.map((file) => ({ name: path.basename(file), items: readItems(file) }));
 const packText = readFileSync(defaultTopicPackPath, 'utf8');
 const pack = parseTopicPack(packText, 'config/topics.yaml');
+const topicIds = new Set(pack.topics.map((topic) => topic.id));
+const checks = positionals.map((file) => {
+  if (!existsSync(file)) fail(`${file}: no such file`);
+  try {
+    return {
+      name: path.basename(file),
+      items: parseTrainingItems({ name: file, text: readFileSync(file, 'utf8') }, topicIds),
+    };
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+});
 const files = trainingFiles();
 
 /** Keeps a story when its feed day (or, standing alone, the story) draws below the share. */
 function keeps(line: string, fraction: number): boolean {
   if (fraction >= 1) return true;
-  let item: { id?: unknown; source?: unknown; published?: unknown };
+  let item: { id?: unknown; source?: string; published?: string };
   try {
     item = JSON.parse(line);
   } catch {
     return true; // the trainer then names the broken line
   }
-  const day = typeof item.published === 'string' ? item.published.slice(0, 10) : undefined;
-  const key = typeof item.source === 'string' && day ? `${item.source} ${day}` : `item ${String(item.id)}`;
+  const key = feedDayKey(item) ?? `item ${String(item.id)}`;
   const draw = createHash('sha256').update(`${defaultTrainingOptions.seed} ${key}`).digest().readUInt32BE(0);
   return draw / 2 ** 32 < fraction;
 }

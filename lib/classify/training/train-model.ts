@@ -113,6 +113,15 @@ function namedFeatures(
   return { features, language: found.language, stateAngle };
 }
 
+/** The feed day a story belongs to ("<source> <YYYY-MM-DD>"), or undefined when it names no source and date. */
+export function feedDayKey(item: {
+  source?: string | undefined;
+  published?: string | undefined;
+}): string | undefined {
+  const day = item.published?.slice(0, 10);
+  return item.source && day ? `${item.source} ${day}` : undefined;
+}
+
 /**
  * Stories of one feed on one day share their news and their wording; splitting them across folds would let
  * cross-validation grade a story by its twin. So whole feed-days go to one fold (items without a source
@@ -121,8 +130,7 @@ function namedFeatures(
 function groupedFolds(items: readonly LabelledItem[], folds: number, seed: number): Int32Array {
   const groups = new Map<string, number[]>();
   items.forEach((item, index) => {
-    const day = item.published?.slice(0, 10);
-    const key = item.source && day ? `${item.source} ${day}` : `item ${index}`;
+    const key = feedDayKey(item) ?? `item ${index}`;
     const members = groups.get(key);
     if (members) members.push(index);
     else groups.set(key, [index]);
